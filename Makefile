@@ -1,0 +1,38 @@
+# One Makefile drives every service. `make run` and `make test` set themselves up.
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.8
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run test lint format browser clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml libs/portalkit/pyproject.toml services/*/pyproject.toml | $(UV)
+	flock $(TOOLS)/.sync.lock $(UV) sync --frozen --all-packages --python $(PYTHON)
+	@touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	$(VENV)/bin/python scripts/run.py
+
+test: setup
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var/run

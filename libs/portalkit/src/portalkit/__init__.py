@@ -1,0 +1,1 @@
+"""Shared kit of the portal services: settings, logs, HTTP conventions, Redis, events, bus."""

@@ -1,0 +1,71 @@
+"""flask-smorest wiring: OpenAPI from the marshmallow schemas, errors as problem+json."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask import Flask
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from portalkit.http import http_exception_response
+from portalkit.problems import PROBLEM_MIMETYPE
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String(required=True)
+    errors = ma.fields.Dict(metadata={"description": "field -> messages, for validation errors"})
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api whose errors are problem+json, in the answers and in the spec."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        return http_exception_response(error)
+
+    def _register_responses(self) -> None:
+        # flask-smorest documents errors as application/json; ours are problem+json.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def create_api(app: Flask, title: str, description: str = "", version: str = "1.0.0") -> Api:
+    """Bind an Api serving ``/openapi.json`` and interactive docs at ``/docs``."""
+    app.config.setdefault("API_TITLE", title)
+    app.config.setdefault("API_VERSION", version)
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault(
+        "OPENAPI_SWAGGER_UI_URL",
+        app.config.get("DOCS_CDN", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"),
+    )
+    spec_kwargs = {
+        "info": {"description": description},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+    api = Api(app, spec_kwargs=spec_kwargs)
+    return api
+
+
+BEARER = [{"bearer": []}]

@@ -1,0 +1,197 @@
+"""Settings from the environment.
+
+Every setting has a working default for local runs. A value that cannot be parsed
+raises :class:`ConfigError`; entry points call :func:`load_or_exit` so the process
+stops at start with one line that names the variable.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """A setting whose value cannot be used."""
+
+    def __init__(self, name: str, value: str, reason: str) -> None:
+        super().__init__(f"invalid setting {name}={value!r}: {reason}")
+        self.name = name
+
+
+def env(
+    name: str,
+    default: T | str,
+    parse: Callable[[str], T] = str,  # type: ignore[assignment]
+    environ: Mapping[str, str] | None = None,
+) -> T:
+    """Read ``name`` from the environment, parsed by ``parse``; ``default`` when unset or empty."""
+    source = os.environ if environ is None else environ
+    raw = source.get(name, "").strip()
+    if raw == "":
+        if not isinstance(default, str):
+            return default
+        raw = default
+    try:
+        return parse(raw)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(name, raw, str(exc) or type(exc).__name__) from None
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
+    """A parser for whole numbers within bounds."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError("not a whole number") from None
+        if minimum is not None and value < minimum:
+            raise ValueError(f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"must be at most {maximum}")
+        return value
+
+    return parse
+
+
+def number(minimum: float | None = None) -> Callable[[str], float]:
+    """A parser for decimal numbers."""
+
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if value != value or (minimum is not None and value < minimum):
+            raise ValueError(f"must be a number of at least {minimum}")
+        return value
+
+    return parse
+
+
+def boolean(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def redis_url(raw: str) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"redis", "rediss", "unix"}:
+        raise ValueError("expected redis://host:port/db, rediss:// or unix://")
+    if parsed.scheme != "unix" and not parsed.hostname:
+        raise ValueError("no host")
+    try:
+        parsed.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ValueError("bad port") from None
+    return raw
+
+
+def http_url(raw: str) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise ValueError("expected an http:// or https:// URL")
+    try:
+        parsed.port  # noqa: B018
+    except ValueError:
+        raise ValueError("bad port") from None
+    return raw.rstrip("/")
+
+
+def database_url(raw: str) -> str:
+    scheme = urlparse(raw).scheme
+    if not scheme.startswith(("sqlite", "postgresql", "postgres")):
+        raise ValueError("expected sqlite:///path or postgresql://...")
+    return raw
+
+
+def tokens(raw: str) -> dict[str, str]:
+    """``name:secret,name2:secret2`` -> {secret: name}."""
+    result: dict[str, str] = {}
+    for item in raw.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        name, sep, secret = item.partition(":")
+        if not sep or not name.strip() or len(secret.strip()) < 8:
+            raise ValueError("expected name:secret pairs, secrets of at least 8 characters")
+        result[secret.strip()] = name.strip()
+    return result
+
+
+def networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses and CIDR ranges."""
+    result = []
+    for item in raw.split(","):
+        item = item.strip()
+        if item:
+            try:
+                result.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(f"{item!r} is not an address or CIDR range") from None
+    return tuple(result)
+
+
+def log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    return level
+
+
+DEV_TOKEN = "dev-editor-token"  # noqa: S105 - the documented local default, replaced in production
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    """Settings every service reads."""
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    log_level: str = "INFO"
+    api_tokens: dict[str, str] = field(default_factory=lambda: {DEV_TOKEN: "dev"})
+    max_body_bytes: int = 1024 * 1024
+    stream_maxlen: int = 1_000_000
+    docs_cdn: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> CommonSettings:
+        return cls(
+            redis_url=env("REDIS_URL", cls.redis_url, redis_url, environ),
+            log_level=env("LOG_LEVEL", cls.log_level, log_level, environ),
+            api_tokens=env("API_TOKENS", f"dev:{DEV_TOKEN}", tokens, environ),
+            max_body_bytes=env(
+                "MAX_BODY_BYTES", str(cls.max_body_bytes), integer(1024, 64 << 20), environ
+            ),
+            stream_maxlen=env(
+                "EVENTS_STREAM_MAXLEN", str(cls.stream_maxlen), integer(1000), environ
+            ),
+            docs_cdn=env("DOCS_CDN_URL", cls.docs_cdn, http_url, environ) + "/",
+        )
+
+
+def load_or_exit(loader: Callable[[], T]) -> T:
+    """Run a settings loader; on a bad value print one line and stop the process."""
+    try:
+        return loader()
+    except ConfigError as exc:
+        logging.getLogger("portalkit.config").debug("bad setting", exc_info=True)
+        sys.stderr.write(f"configuration error: {exc}\n")
+        raise SystemExit(2) from None
+
+
+def as_dict(settings: Any) -> dict[str, Any]:
+    """Flask config entries from a settings dataclass (upper-cased field names)."""
+    return {key.upper(): value for key, value in vars(settings).items()}

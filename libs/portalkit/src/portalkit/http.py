@@ -1,0 +1,164 @@
+"""The HTTP conventions of DESIGN.md for any Flask app.
+
+:func:`init_http` gives an app: problem+json for every error, ``X-Request-ID`` kept or
+made and echoed, ``/healthz``, ``/readyz`` with pluggable checks, ``/metrics``, a body
+size limit, and (for JSON APIs) 415 for a body that is not JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from portalkit.auth import Unauthorized, unauthorized_response
+from portalkit.logging import request_id_var
+from portalkit.metrics import CONTENT_TYPE, Metrics
+from portalkit.problems import flatten_field_errors, problem
+from portalkit.redis_client import UNAVAILABLE
+
+log = logging.getLogger(__name__)
+
+ReadyCheck = Callable[[], Any]
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def current_request_id() -> str | None:
+    """The request id of the request being served (for logs and outgoing calls)."""
+    return request_id_var.get()
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or mimetype.endswith("+json")
+
+
+def init_http(
+    app: Flask,
+    service: str,
+    *,
+    ready_checks: dict[str, ReadyCheck] | None = None,
+    json_api: bool = True,
+    unavailable: Iterable[type[BaseException]] = (),
+    max_body_bytes: int | None = None,
+) -> Metrics:
+    """Apply the conventions to ``app``; returns its metrics for service counters."""
+    metrics = Metrics(service)
+    app.extensions["portalkit.metrics"] = metrics
+    checks = dict(ready_checks or {})
+    app.extensions["portalkit.ready_checks"] = checks
+    limit = max_body_bytes or app.config.get("MAX_BODY_BYTES", 1024 * 1024)
+    app.config["MAX_CONTENT_LENGTH"] = limit
+    unavailable_types = tuple(UNAVAILABLE) + tuple(unavailable)
+
+    @app.before_request
+    def _start() -> Response | None:
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = rid
+        g.request_id_token = request_id_var.set(rid)
+        g.started = time.perf_counter()
+        if request.method in _BODY_METHODS:
+            length = request.content_length
+            if length is not None and length > limit:
+                return problem(413, f"the request body is larger than {limit} bytes")
+            has_body = bool(length) or request.headers.get("Transfer-Encoding") == "chunked"
+            if json_api and has_body and not _is_json(request.mimetype):
+                return problem(
+                    415, "the request body must be JSON (Content-Type: application/json)"
+                )
+        return None
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        rid = g.get("request_id")
+        if rid:
+            response.headers["X-Request-ID"] = rid
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        if endpoint != "/metrics":
+            metrics.requests.labels(endpoint, request.method, str(response.status_code)).inc()
+            started = g.get("started")
+            if started is not None:
+                metrics.latency.labels(endpoint).observe(time.perf_counter() - started)
+        return response
+
+    @app.teardown_request
+    def _reset(_exc: BaseException | None) -> None:
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            request_id_var.reset(token)
+
+    @app.errorhandler(Unauthorized)
+    def _unauthorized(exc: Unauthorized) -> Response:
+        return unauthorized_response(exc)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        return http_exception_response(exc)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        if isinstance(exc, unavailable_types):
+            log.warning("dependency unavailable: %s", exc)
+            return problem(
+                503,
+                "a backing service is unavailable; try again shortly",
+                headers={"Retry-After": "5"},
+            )
+        log.exception("unhandled error")
+        return problem(500, "an unexpected error occurred; it has been logged")
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok", service=service)
+
+    @app.get("/readyz")
+    def readyz() -> Response:
+        results: dict[str, str] = {}
+        ok = True
+        for name, check in checks.items():
+            try:
+                check()
+                results[name] = "ok"
+            except Exception as exc:
+                log.warning("readiness check %s failed: %s", name, exc)
+                results[name] = "unavailable"
+                ok = False
+        response = jsonify(status="ok" if ok else "unavailable", checks=results)
+        response.status_code = 200 if ok else 503
+        return response
+
+    @app.get("/metrics")
+    def metrics_view() -> Response:
+        return Response(metrics.render(), mimetype=CONTENT_TYPE.split(";")[0])
+
+    return metrics
+
+
+def http_exception_response(exc: HTTPException) -> Response:
+    """Turn any werkzeug/flask-smorest HTTP error into problem+json."""
+    status = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    errors = None
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if messages is not None:
+        errors = flatten_field_errors(messages)
+    detail = None
+    if isinstance(data, dict) and data.get("message"):
+        detail = str(data["message"])
+    elif exc.description and exc.description != getattr(type(exc), "description", None):
+        detail = str(exc.description)
+    if status == 422 and detail is None:
+        detail = "some fields are invalid; see errors"
+    headers = {}
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    if isinstance(data, dict) and isinstance(data.get("headers"), dict):
+        headers.update(data["headers"])
+    return problem(status, detail, errors=errors, headers=headers)

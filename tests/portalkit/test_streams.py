@@ -1,0 +1,193 @@
+"""The stream bus against a real Redis server."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sys
+import time
+
+import pytest
+from support.servers import Process, wait_until
+
+from portalkit.events import (
+    ARTICLES_STREAM,
+    DEAD_LETTER_STREAM,
+    ArticleDeleted,
+    ArticlePublished,
+    ArticleUpdated,
+    from_fields,
+    to_fields,
+)
+from portalkit.redis_client import connect
+from portalkit.streams import Consumer, EventBus, publish_all
+
+GROUP = "test-group"
+
+
+def make_consumer(client, handler, **kwargs):
+    defaults = dict(block_ms=50, claim_idle_ms=0, max_deliveries=3)
+    defaults.update(kwargs)
+    return Consumer(client=client, stream=ARTICLES_STREAM, group=GROUP, handler=handler,
+                    key_prefix="test", **defaults)
+
+
+def pending(client) -> int:
+    return client.xpending(ARTICLES_STREAM, GROUP)["pending"]
+
+
+@pytest.fixture
+def bus(redis_url):
+    return EventBus(connect(redis_url), maxlen=100_000)
+
+
+def test_event_round_trips_through_its_stream_fields():
+    event = ArticlePublished(article_id=7, slug="mua-lu", category="tin-trong-tinh", version=2)
+    parsed = from_fields(to_fields(event))
+    assert parsed == event
+    assert to_fields(event)["type"] == "article.published"
+
+
+def test_published_events_are_handled_and_acknowledged(bus, redis_client):
+    seen = []
+    consumer = make_consumer(bus.client, lambda e, pipe: seen.append(e))
+    consumer.ensure_group()
+    events = [ArticlePublished(article_id=i, slug=f"bai-{i}") for i in range(5)]
+    publish_all(bus, events)
+    consumer.poll()
+    assert [e.id for e in seen] == [e.id for e in events]
+    assert pending(redis_client) == 0
+
+
+def test_a_failing_handler_leaves_the_entry_pending_and_it_is_retried(bus, redis_client):
+    attempts = []
+
+    def flaky(event, pipe):
+        attempts.append(event.id)
+        if len(attempts) == 1:
+            raise RuntimeError("database hiccup")
+        pipe.set("test:effect", event.id)
+
+    consumer = make_consumer(bus.client, flaky)
+    consumer.ensure_group()
+    event = ArticleUpdated(article_id=1, slug="a")
+    bus.publish(event)
+    consumer.poll()
+    assert pending(redis_client) == 1
+    assert redis_client.get("test:effect") is None
+    consumer.reclaim()
+    assert attempts == [event.id, event.id]
+    assert redis_client.get("test:effect") == event.id
+    assert pending(redis_client) == 0
+
+
+def test_an_entry_that_keeps_failing_lands_in_dead_letters(bus, redis_client):
+    def broken(event, pipe):
+        raise ValueError("always")
+
+    consumer = make_consumer(bus.client, broken, max_deliveries=3)
+    consumer.ensure_group()
+    bus.publish(ArticleDeleted(article_id=9, slug="x"))
+    consumer.poll()
+    for _ in range(5):
+        consumer.reclaim()
+    dead = redis_client.xrange(DEAD_LETTER_STREAM)
+    assert len(dead) == 1
+    assert dead[0][1]["original_type"] == "article.deleted"
+    assert "failed 3 deliveries" in dead[0][1]["reason"]
+    assert pending(redis_client) == 0
+
+
+def test_a_malformed_entry_goes_to_dead_letters_without_blocking_the_stream(bus, redis_client):
+    seen = []
+    consumer = make_consumer(bus.client, lambda e, pipe: seen.append(e.article_id))
+    consumer.ensure_group()
+    redis_client.xadd(ARTICLES_STREAM, {"type": "article.published", "data": "{not json"})
+    redis_client.xadd(ARTICLES_STREAM, {"garbage": "1"})
+    bus.publish(ArticlePublished(article_id=3, slug="ok"))
+    consumer.poll()
+    assert seen == [3]
+    assert redis_client.xlen(DEAD_LETTER_STREAM) == 2
+    assert pending(redis_client) == 0
+
+
+def test_a_redelivered_event_is_not_applied_twice(bus, redis_client):
+    consumer = make_consumer(bus.client, lambda e, pipe: pipe.incr("test:count"))
+    consumer.ensure_group()
+    event = ArticlePublished(article_id=1, slug="a")
+    bus.publish(event)
+    bus.publish(event)  # the relay published it again after a crash
+    consumer.poll()
+    assert redis_client.get("test:count") == "1"
+    assert consumer.stats.duplicates == 1
+
+
+def test_the_group_is_recreated_after_flushall(bus, redis_client):
+    seen = []
+    consumer = make_consumer(bus.client, lambda e, pipe: seen.append(e.article_id))
+    consumer.ensure_group()
+    bus.publish(ArticlePublished(article_id=1, slug="a"))
+    consumer.poll()
+    redis_client.flushall()
+    bus.publish(ArticlePublished(article_id=2, slug="b"))
+    import threading
+
+    thread = threading.Thread(target=consumer.run)
+    thread.start()
+    try:
+        wait_until(lambda: seen == [1, 2], timeout=10)
+    finally:
+        consumer.stop()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_a_consumer_process_stops_cleanly_on_sigterm(redis_url):
+    proc = Process([sys.executable, "tests/portalkit/consumer_proc.py", redis_url,
+                    ARTICLES_STREAM, GROUP], name="consumer").start()
+    client = connect(redis_url)
+    wait_until(lambda: client.xinfo_groups(ARTICLES_STREAM), timeout=10)
+    proc.signal(signal.SIGTERM)
+    assert proc.proc.wait(timeout=10) == 0
+
+
+@pytest.mark.slow
+def test_sigkilled_consumers_lose_nothing_and_apply_nothing_twice(redis_url):
+    """10,000 events, 20 SIGKILLs of consumer processes: 0 lost, 0 twice, 0 pending."""
+    total, kills = 10_000, 20
+    client = connect(redis_url)
+    bus = EventBus(client, maxlen=100_000)
+    args = [sys.executable, "tests/portalkit/consumer_proc.py", redis_url, ARTICLES_STREAM, GROUP]
+    procs = [Process(args, name=f"consumer{i}").start() for i in range(2)]
+    rng = random.Random(42)
+    published = 0
+    killed = 0
+    try:
+        while published < total or killed < kills:
+            if published < total:
+                chunk = [ArticleUpdated(article_id=published + i, slug=f"s{published + i}")
+                         for i in range(min(500, total - published))]
+                publish_all(bus, chunk)
+                published += len(chunk)
+            time.sleep(rng.uniform(0.05, 0.2))
+            if killed < kills:
+                victim = rng.randrange(len(procs))
+                procs[victim].kill()
+                killed += 1
+                procs[victim] = Process(args, name=f"consumer{victim}").start()
+
+        def drained():
+            applied = client.hlen("test:applied")
+            return applied == total and client.xpending(ARTICLES_STREAM, GROUP)["pending"] == 0
+
+        wait_until(drained, timeout=120, interval=0.2)
+    finally:
+        for proc in procs:
+            proc.stop()
+    values = [int(v) for v in client.hvals("test:applied")]
+    lost = total - len(values)
+    twice = sum(1 for v in values if v > 1)
+    left = client.xpending(ARTICLES_STREAM, GROUP)["pending"]
+    print(f"\nbus under SIGKILL: events={total} kills={killed} lost={lost} "
+          f"applied_twice={twice} pending={left}")
+    assert (lost, twice, left) == (0, 0, 0)

@@ -1,0 +1,1 @@
+"""Helpers the test suites share: real servers and processes on free loopback ports."""
