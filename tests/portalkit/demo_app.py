@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask import Flask
 from flask.views import MethodView
 from flask_smorest import Blueprint
+
 from portalkit.api import create_api
 from portalkit.auth import require_token
 from portalkit.config import CommonSettings, as_dict

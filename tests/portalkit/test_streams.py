@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-from support.servers import Process, wait_until
 
 from portalkit.events import (
     ARTICLES_STREAM,
@@ -21,6 +20,7 @@ from portalkit.events import (
 )
 from portalkit.redis_client import connect
 from portalkit.streams import Consumer, EventBus, publish_all
+from support.servers import Process, wait_until
 
 GROUP = "test-group"
 
@@ -28,8 +28,14 @@ GROUP = "test-group"
 def make_consumer(client, handler, **kwargs):
     defaults = dict(block_ms=50, claim_idle_ms=0, max_deliveries=3)
     defaults.update(kwargs)
-    return Consumer(client=client, stream=ARTICLES_STREAM, group=GROUP, handler=handler,
-                    key_prefix="test", **defaults)
+    return Consumer(
+        client=client,
+        stream=ARTICLES_STREAM,
+        group=GROUP,
+        handler=handler,
+        key_prefix="test",
+        **defaults,
+    )
 
 
 def pending(client) -> int:
@@ -143,8 +149,10 @@ def test_the_group_is_recreated_after_flushall(bus, redis_client):
 
 
 def test_a_consumer_process_stops_cleanly_on_sigterm(redis_url):
-    proc = Process([sys.executable, "tests/portalkit/consumer_proc.py", redis_url,
-                    ARTICLES_STREAM, GROUP], name="consumer").start()
+    proc = Process(
+        [sys.executable, "tests/portalkit/consumer_proc.py", redis_url, ARTICLES_STREAM, GROUP],
+        name="consumer",
+    ).start()
     client = connect(redis_url)
     wait_until(lambda: client.xinfo_groups(ARTICLES_STREAM), timeout=10)
     proc.signal(signal.SIGTERM)
@@ -165,8 +173,10 @@ def test_sigkilled_consumers_lose_nothing_and_apply_nothing_twice(redis_url):
     try:
         while published < total or killed < kills:
             if published < total:
-                chunk = [ArticleUpdated(article_id=published + i, slug=f"s{published + i}")
-                         for i in range(min(500, total - published))]
+                chunk = [
+                    ArticleUpdated(article_id=published + i, slug=f"s{published + i}")
+                    for i in range(min(500, total - published))
+                ]
                 publish_all(bus, chunk)
                 published += len(chunk)
             time.sleep(rng.uniform(0.05, 0.2))
@@ -188,6 +198,8 @@ def test_sigkilled_consumers_lose_nothing_and_apply_nothing_twice(redis_url):
     lost = total - len(values)
     twice = sum(1 for v in values if v > 1)
     left = client.xpending(ARTICLES_STREAM, GROUP)["pending"]
-    print(f"\nbus under SIGKILL: events={total} kills={killed} lost={lost} "
-          f"applied_twice={twice} pending={left}")
+    print(
+        f"\nbus under SIGKILL: events={total} kills={killed} lost={lost} "
+        f"applied_twice={twice} pending={left}"
+    )
     assert (lost, twice, left) == (0, 0, 0)

