@@ -1,0 +1,135 @@
+"""The Procfile stack on free loopback ports, for end-to-end and browser tests.
+
+Each process runs the very command line of the Procfile (the one Compose runs too),
+with settings from the environment: free ports, a test-owned Redis, a SQLite file or
+the PostgreSQL of TEST_DATABASE_URL, and the local fake weather provider.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from support.provider import FakeProvider
+from support.servers import ROOT, Process, free_port, wait_until
+
+TOKEN = "e2e-editor-secret"
+HTTP_PROCESSES = {"articles": "ARTICLES", "counter": "COUNTER", "weather": "WEATHER", "web": "WEB"}
+
+
+def procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    entries = {}
+    for line in lines:
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, command = line.partition(":")
+            entries[name.strip()] = command.strip()
+    return entries
+
+
+class Stack:
+    """Starts, stops and restarts Procfile processes; knows their URLs."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        redis_url: str,
+        database_url: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.workdir = Path(workdir)
+        self.provider = FakeProvider().start()
+        self.ports = {name: free_port() for name in HTTP_PROCESSES}
+        self.commands = procfile()
+        self.processes: dict[str, Process] = {}
+        venv_bin = str(Path(sys.executable).parent)
+        self.env = {
+            "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            "REDIS_URL": redis_url,
+            "DATABASE_URL": database_url or f"sqlite:///{self.workdir / 'articles.db'}",
+            "API_TOKENS": f"e2e:{TOKEN}",
+            "OPEN_METEO_URL": self.provider.url,
+            "WEATHER_INTERVAL_S": "2",
+            "RELAY_INTERVAL_S": "0.2",
+            "LOG_LEVEL": "WARNING",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_THREADS": "4",
+            "WEATHER_WORKER_CONCURRENCY": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+        for name, prefix in HTTP_PROCESSES.items():
+            self.env[f"{prefix}_PORT"] = str(self.ports[name])
+            self.env[f"{prefix}_URL"] = self.url(name)
+        self.env.update(env or {})
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def migrate(self, seed: bool = False) -> None:
+        env = {**os.environ, **self.env}
+        subprocess.run(
+            [sys.executable, "-m", "articles.manage", "upgrade"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        if seed:
+            subprocess.run(
+                [sys.executable, "-m", "articles.manage", "seed", "--if-empty"],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+
+    def start(self, *names: str, wait: bool = True) -> Stack:
+        for name in names:
+            proc = Process(self.commands[name], env=self.env, name=name, shell=True)
+            self.processes[name] = proc.start()
+        if wait:
+            for name in names:
+                if name in HTTP_PROCESSES:
+                    self.wait_ready(name)
+        return self
+
+    def wait_ready(self, name: str, timeout: float = 30) -> None:
+        proc = self.processes[name]
+
+        def up() -> bool:
+            if not proc.alive():
+                raise AssertionError(f"{name} exited:\n{proc.output()[-3000:]}")
+            return requests.get(self.url(name) + "/healthz", timeout=1).status_code == 200
+
+        wait_until(up, timeout=timeout, interval=0.1)
+
+    def stop(self, *names: str) -> None:
+        for name in names or list(self.processes):
+            proc = self.processes.pop(name, None)
+            if proc is not None:
+                proc.stop()
+
+    def kill(self, name: str) -> None:
+        proc = self.processes.pop(name, None)
+        if proc is not None:
+            proc.kill()
+
+    def restart(self, name: str) -> None:
+        self.stop(name)
+        self.start(name)
+
+    def output(self, name: str) -> str:
+        proc = self.processes.get(name)
+        return proc.output() if proc else ""
+
+    def close(self) -> None:
+        self.stop()
+        self.provider.stop()
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {TOKEN}"}
