@@ -7,6 +7,7 @@ error, a hang, broken JSON) and reads how many requests each place caused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -115,10 +116,8 @@ class FakeProvider:
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
