@@ -1,0 +1,70 @@
+"""Settings: defaults, parsing, and one clear line for a bad value."""
+
+from __future__ import annotations
+
+import ipaddress
+import subprocess
+import sys
+
+import pytest
+
+from portalkit.config import CommonSettings, ConfigError, networks, tokens
+
+
+def test_defaults_work_for_a_local_run():
+    settings = CommonSettings.from_env({})
+    assert settings.redis_url == "redis://127.0.0.1:6379/0"
+    assert settings.log_level == "INFO"
+    assert settings.api_tokens
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REDIS_URL", "notaurl"),
+        ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("REDIS_URL", "redis://127.0.0.1:notaport/0"),
+        ("LOG_LEVEL", "LOUD"),
+        ("API_TOKENS", "nocolon"),
+        ("API_TOKENS", "editor:short"),
+    ],
+)
+def test_a_bad_value_names_its_variable(name, value):
+    with pytest.raises(ConfigError) as caught:
+        CommonSettings.from_env({name: value})
+    assert caught.value.name == name
+    assert name in str(caught.value)
+
+
+def test_tokens_map_secrets_to_names():
+    assert tokens("editor:abcdefgh12, relay:zyxwvuts98") == {
+        "abcdefgh12": "editor",
+        "zyxwvuts98": "relay",
+    }
+
+
+def test_networks_take_addresses_and_ranges():
+    parsed = networks("10.0.0.0/8, 192.168.1.7 ,::1")
+    assert ipaddress.ip_address("10.2.3.4") in parsed[0]
+    assert ipaddress.ip_address("192.168.1.7") in parsed[1]
+    with pytest.raises(ValueError):
+        networks("10.0.0.0/99")
+
+
+def test_a_process_with_a_bad_setting_stops_at_start_with_one_line():
+    code = (
+        "from portalkit.config import CommonSettings\n"
+        "from portalkit.process import start_process\n"
+        "start_process('demo', CommonSettings.from_env)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"REDIS_URL": "notaurl", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "REDIS_URL" in lines[0] and "notaurl" in lines[0]
