@@ -1,1 +1,51 @@
-"""The web service."""
+"""The portal web front: server-rendered pages over the articles, counter and weather APIs."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+
+from portalkit.config import as_dict, load_or_exit
+from portalkit.http import init_http
+from portalkit.logging import configure_logging
+from portalkit.redis_client import connect, ping
+from web import errors, i18n, security, templating
+from web.apis import Apis
+from web.cache import PageCache
+from web.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app; nothing connects until the first request."""
+    if settings is None:
+        settings = load_or_exit(Settings.from_env)
+        configure_logging("web", settings.log_level)
+    app = Flask(__name__)
+    app.config.update(as_dict(settings))
+    app.config["SETTINGS"] = settings
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+    redis_client = connect(settings.redis_url, socket_timeout=0.5)
+    app.extensions["web.apis"] = Apis(settings, PageCache(redis_client))
+    app.extensions["web.pool"] = ThreadPoolExecutor(max_workers=8, thread_name_prefix="web-api")
+
+    init_http(
+        app,
+        "web",
+        ready_checks={"redis": lambda: ping(redis_client)},
+        json_api=False,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    errors.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+
+    from web.views import beacon, feeds, media, pages
+
+    app.register_blueprint(beacon.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(pages.bp)
+    return app

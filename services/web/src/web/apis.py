@@ -1,0 +1,161 @@
+"""The three APIs the portal reads, through one HTTP client with short timeouts.
+
+Every call goes through :class:`portalkit.http_client.Session`, so the request id of
+the page is passed on. A service that refuses, times out or answers 5xx raises
+:class:`Unavailable`; the page then renders without that part (or, for articles,
+shows the 503 page).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import requests
+
+from portalkit.http_client import Session
+from web.cache import PageCache, article_key, weather_key
+from web.settings import Settings
+
+USER_AGENT = "portal-web/1"
+
+
+class Unavailable(Exception):
+    """A service did not answer usefully; the message says which and why."""
+
+
+class NotFound(Exception):
+    """The service answered 404."""
+
+
+class Apis:
+    """Reads (cached where the data allows it) and the one write the web makes: a view."""
+
+    def __init__(self, settings: Settings, cache: PageCache) -> None:
+        self.settings = settings
+        self.cache = cache
+        self._local = threading.local()
+
+    # plumbing -------------------------------------------------------------------
+
+    @property
+    def http(self) -> Session:
+        """One session per thread: pages read the APIs from a small thread pool."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = Session(
+                timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s),
+                user_agent=USER_AGENT,
+            )
+            self._local.session = session
+        return session
+
+    def _call(self, service: str, method: str, url: str, **kwargs: Any) -> Any:
+        try:
+            response = self.http.request(method, url, **kwargs)
+        except requests.RequestException as exc:
+            raise Unavailable(f"{service}: {type(exc).__name__}") from exc
+        if response.status_code == 404:
+            raise NotFound(url)
+        if response.status_code >= 500 or response.status_code == 429:
+            raise Unavailable(f"{service}: HTTP {response.status_code}")
+        if response.status_code >= 400:
+            raise NotFound(f"{url}: HTTP {response.status_code}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise Unavailable(f"{service}: a reply that is not JSON") from exc
+
+    def _get(self, service: str, path: str, **params: Any) -> Any:
+        base = getattr(self.settings, f"{service}_url")
+        clean = {key: value for key, value in params.items() if value not in (None, "")}
+        return self._call(service, "GET", base + path, params=clean)
+
+    # articles -------------------------------------------------------------------
+
+    def article(self, article_id: int) -> dict[str, Any]:
+        """A published article; raises NotFound or Unavailable."""
+        return self.cache.fetch(
+            article_key(article_id),
+            self.settings.article_cache_s,
+            lambda: self._get("articles", f"/v1/articles/{article_id}"),
+        )
+
+    def articles(self, **params: Any) -> dict[str, Any]:
+        """A page of published articles: ``{"items", "total", "page", "per_page"}``."""
+        if params.get("q"):
+            return self._get("articles", "/v1/articles", **params)
+        key = self.cache.list_key("articles", params)
+        return self.cache.fetch(
+            key,
+            self.settings.list_cache_s,
+            lambda: self._get("articles", "/v1/articles", **params),
+        )
+
+    def articles_by_ids(self, ids: list[int]) -> list[dict[str, Any]]:
+        """Articles in the order of ``ids`` (those that no longer exist are left out)."""
+        if not ids:
+            return []
+        found = self.articles(ids=",".join(str(i) for i in ids), per_page=len(ids))
+        by_id = {item["id"]: item for item in found.get("items", [])}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def categories(self) -> list[dict[str, Any]]:
+        """The category tree as the articles service gives it."""
+        key = self.cache.list_key("categories", {})
+        tree = self.cache.fetch(
+            key, self.settings.list_cache_s, lambda: self._get("articles", "/v1/categories")
+        )
+        if isinstance(tree, dict):
+            tree = tree.get("items", [])
+        return tree
+
+    # counter --------------------------------------------------------------------
+
+    def views(self, article_id: int) -> int:
+        return int(self._get("counter", f"/v1/views/{article_id}")["views"])
+
+    def top(self, window: str = "week", limit: int = 5) -> list[dict[str, Any]]:
+        return self._get("counter", "/v1/top", window=window, limit=limit)["items"]
+
+    def record_view(
+        self, article_id: int, visitor_id: str, user_agent: str, forwarded_for: str
+    ) -> dict[str, Any]:
+        """Tell the counter a reader opened the article; it decides whether it counts."""
+        headers = {"User-Agent": user_agent, "X-Forwarded-For": forwarded_for}
+        return self._call(
+            "counter",
+            "POST",
+            self.settings.counter_url + "/v1/views",
+            json={"article_id": article_id, "visitor_id": visitor_id},
+            headers=headers,
+        )
+
+    # weather --------------------------------------------------------------------
+
+    def weather(self, place: str | None = None) -> dict[str, Any]:
+        """The last reading of a place (the default place when None)."""
+        path = f"/v1/weather/{place}" if place else "/v1/weather"
+        return self.cache.fetch(
+            weather_key(place), self.settings.weather_cache_s, lambda: self._get("weather", path)
+        )
+
+    def places(self) -> list[dict[str, Any]]:
+        key = weather_key("_places")
+        places = self.cache.fetch(
+            key, self.settings.weather_cache_s, lambda: self._get("weather", "/v1/locations")
+        )
+        if isinstance(places, dict):
+            places = places.get("items", [])
+        return places
+
+    # media ----------------------------------------------------------------------
+
+    def media(self, name: str, headers: dict[str, str]) -> requests.Response:
+        """The articles service's image reply, streamed (the caller closes it)."""
+        try:
+            return self.http.get(
+                f"{self.settings.articles_url}/media/{name}", headers=headers, stream=True
+            )
+        except requests.RequestException as exc:
+            raise Unavailable(f"articles: {type(exc).__name__}") from exc

@@ -1,0 +1,89 @@
+"""Page data cached in Redis under ``web:``.
+
+Article payloads and lists are kept for a while and dropped by ``web.consumer`` when
+the articles stream says they changed; weather readings likewise from the weather
+stream. Redis is an accelerator here, not a dependency: when it does not answer, the
+page is built from the APIs directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import redis
+
+from portalkit.redis_client import UNAVAILABLE
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PREFIX = "web:"
+LIST_GENERATION = PREFIX + "articles:generation"
+DEFAULT_PLACE = "_default"
+
+
+def article_key(article_id: int) -> str:
+    return f"{PREFIX}article:{article_id}"
+
+
+def weather_key(place: str | None) -> str:
+    return f"{PREFIX}weather:{place or DEFAULT_PLACE}"
+
+
+def invalidate_article(pipe: redis.client.Pipeline, article_id: int) -> None:
+    """Forget an article and every list (lists are keyed by a generation number)."""
+    pipe.delete(article_key(article_id))
+    pipe.incr(LIST_GENERATION)
+
+
+def invalidate_weather(pipe: redis.client.Pipeline, place: str) -> None:
+    """Forget a place's reading, and the default place's, which may be the same place."""
+    pipe.delete(weather_key(place), weather_key(None))
+
+
+class PageCache:
+    """JSON values with a TTL; every Redis failure is a cache miss."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+
+    def get(self, key: str) -> Any | None:
+        try:
+            raw = self.client.get(key)
+        except UNAVAILABLE as exc:
+            log.warning("page cache unavailable: %s", exc)
+            return None
+        return None if raw is None else json.loads(raw)
+
+    def set(self, key: str, value: Any, ttl_s: int) -> None:
+        if ttl_s <= 0:
+            return
+        try:
+            self.client.set(key, json.dumps(value, ensure_ascii=False), ex=ttl_s)
+        except UNAVAILABLE as exc:
+            log.warning("page cache unavailable: %s", exc)
+
+    def fetch(self, key: str, ttl_s: int, load: Callable[[], T]) -> T:
+        """The cached value, or ``load()`` stored for ``ttl_s`` seconds (errors are not cached)."""
+        cached = self.get(key)
+        if cached is not None:
+            return cached
+        value = load()
+        if value is not None:
+            self.set(key, value, ttl_s)
+        return value
+
+    def list_key(self, kind: str, params: dict[str, Any]) -> str:
+        """A list's key: its parameters and the generation bumped on every article event."""
+        try:
+            generation = self.client.get(LIST_GENERATION) or "0"
+        except UNAVAILABLE:
+            generation = "x"
+        digest = hashlib.sha1(
+            json.dumps(params, sort_keys=True).encode(), usedforsecurity=False
+        ).hexdigest()[:16]
+        return f"{PREFIX}{kind}:{generation}:{digest}"

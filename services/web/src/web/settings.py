@@ -1,0 +1,67 @@
+"""The web front's settings, read from the environment (DESIGN.md, "Settings")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from portalkit.config import CommonSettings, env, http_url, integer, number
+
+DEV_SECRET_KEY = "dev-only-web-secret-change-me"  # noqa: S105 - local default, replaced in production
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the three APIs live, how long page data is cached, how the portal calls itself."""
+
+    redis_url: str = CommonSettings.redis_url
+    log_level: str = CommonSettings.log_level
+    max_body_bytes: int = 64 * 1024
+    stream_maxlen: int = CommonSettings.stream_maxlen
+    articles_url: str = "http://127.0.0.1:8001"
+    counter_url: str = "http://127.0.0.1:8002"
+    weather_url: str = "http://127.0.0.1:8003"
+    secret_key: str = DEV_SECRET_KEY
+    portal_name: str = "Cổng thông tin điện tử tỉnh Yên Bái"
+    hotline: str = "0216 3 818 777"
+    connect_timeout_s: float = 0.3
+    read_timeout_s: float = 1.0
+    article_cache_s: int = 300
+    list_cache_s: int = 60
+    weather_cache_s: int = 300
+    per_page: int = 10
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        common = CommonSettings.from_env(environ)
+
+        def seconds(name: str, default: int) -> int:
+            return env(name, str(default), integer(0, 86400), environ)
+
+        return cls(
+            redis_url=common.redis_url,
+            log_level=common.log_level,
+            stream_maxlen=common.stream_maxlen,
+            articles_url=env("ARTICLES_URL", cls.articles_url, http_url, environ),
+            counter_url=env("COUNTER_URL", cls.counter_url, http_url, environ),
+            weather_url=env("WEATHER_URL", cls.weather_url, http_url, environ),
+            secret_key=env("SECRET_KEY", cls.secret_key, _secret, environ),
+            portal_name=env("PORTAL_NAME", cls.portal_name, str, environ),
+            hotline=env("HOTLINE", cls.hotline, str, environ),
+            connect_timeout_s=env(
+                "API_CONNECT_TIMEOUT_S", str(cls.connect_timeout_s), number(0.01), environ
+            ),
+            read_timeout_s=env(
+                "API_READ_TIMEOUT_S", str(cls.read_timeout_s), number(0.01), environ
+            ),
+            article_cache_s=seconds("ARTICLE_CACHE_S", cls.article_cache_s),
+            list_cache_s=seconds("LIST_CACHE_S", cls.list_cache_s),
+            weather_cache_s=seconds("WEATHER_CACHE_S", cls.weather_cache_s),
+            per_page=env("PER_PAGE", str(cls.per_page), integer(1, 100), environ),
+        )
+
+
+def _secret(raw: str) -> str:
+    if len(raw) < 16:
+        raise ValueError("must be at least 16 characters")
+    return raw

@@ -1,0 +1,31 @@
+"""Filters and globals the templates use."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import ngettext
+
+from web.formatting import portal_datetime, portal_number
+from web.i18n import current_language
+from web.links import article_url, category_url
+
+
+def view_count(views: int) -> str:
+    """``1.799 lượt xem`` (vi), ``1,799 views`` (en)."""
+    return ngettext(
+        "%(count)s lượt xem",
+        "%(count)s lượt xem",
+        views,
+        count=portal_number(views, current_language()),
+    )
+
+
+def number(value: int) -> str:
+    return portal_number(value, current_language())
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        portal_datetime=portal_datetime, view_count=view_count, number=number
+    )
+    app.jinja_env.globals.update(article_url=article_url, category_url=category_url)

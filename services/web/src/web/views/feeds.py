@@ -1,0 +1,107 @@
+"""RSS 2.0 for all news and per category, and sitemap.xml for search engines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from web.apis import Apis
+from web.categories import CategoryTree
+from web.formatting import parse_time
+from web.links import article_url, category_url
+
+bp = Blueprint("feeds", __name__)
+
+FEED_ITEMS = 30
+SITEMAP_PAGES = 5
+RSS_MIMETYPE = "application/rss+xml"
+
+
+def apis() -> Apis:
+    return current_app.extensions["web.apis"]
+
+
+def site_root() -> str:
+    return request.host_url.rstrip("/")
+
+
+@bp.get("/rss.xml")
+def all_news() -> Response:
+    listing = apis().articles(per_page=FEED_ITEMS)
+    name = current_app.config["PORTAL_NAME"]
+    return feed(name, _("Tin mới nhất"), "/", "/rss.xml", listing.get("items", []))
+
+
+@bp.get("/rss/<category_slug>.xml")
+def category_news(category_slug: str) -> Response:
+    tree = CategoryTree.from_api(apis().categories())
+    node = tree.by_slug.get(category_slug)
+    if node is None:
+        abort(404)
+    listing = apis().articles(category=category_slug, per_page=FEED_ITEMS)
+    name = current_app.config["PORTAL_NAME"]
+    return feed(
+        f"{node.name} - {name}",
+        node.name,
+        category_url(category_slug),
+        f"/rss/{category_slug}.xml",
+        listing.get("items", []),
+    )
+
+
+def feed(
+    title: str, description: str, page: str, self_path: str, items: list[dict[str, Any]]
+) -> Response:
+    root = site_root()
+    generator = FeedGenerator()
+    generator.title(title)
+    generator.link(href=root + page, rel="alternate")
+    generator.link(href=root + self_path, rel="self")
+    generator.description(description)
+    generator.language("vi")
+    generator.generator("portal-web")
+    for item in items:
+        url = root + article_url(item)
+        entry = generator.add_entry(order="append")
+        entry.title(item.get("title") or "")
+        entry.link(href=url)
+        entry.guid(url, permalink=True)
+        if item.get("summary"):
+            entry.description(item["summary"])
+        published = parse_time(item.get("published_at"))
+        if published is not None:
+            entry.pubDate(published)
+        category = item.get("category") or {}
+        if isinstance(category, dict) and category.get("name"):
+            entry.category(term=category["name"])
+        if item.get("author"):
+            entry.author(name=item["author"], email="toasoan@portal.invalid")
+    body = generator.rss_str(pretty=False)
+    return Response(body, mimetype=RSS_MIMETYPE, headers={"Cache-Control": "max-age=300"})
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    tree = CategoryTree.from_api(apis().categories())
+    articles: list[dict[str, Any]] = []
+    for page in range(1, SITEMAP_PAGES + 1):
+        listing = apis().articles(page=page, per_page=100)
+        articles.extend(listing.get("items", []))
+        if len(articles) >= int(listing.get("total") or 0) or not listing.get("items"):
+            break
+    body = render_template(
+        "sitemap.xml",
+        root=site_root(),
+        categories=[category_url(slug) for slug in tree.by_slug],
+        articles=[
+            {
+                "url": article_url(item),
+                "modified": item.get("updated_at") or item.get("published_at"),
+            }
+            for item in articles
+        ],
+    )
+    return Response(body, mimetype="application/xml", headers={"Cache-Control": "max-age=600"})

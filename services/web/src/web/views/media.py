@@ -1,0 +1,37 @@
+"""Article images, proxied from the articles service so the pages stay same-origin."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request, stream_with_context
+
+from web.apis import Apis
+
+bp = Blueprint("media", __name__)
+
+PASSED_ON = ("If-None-Match", "If-Modified-Since")
+PASSED_BACK = ("Content-Type", "Content-Length", "ETag", "Last-Modified", "Cache-Control")
+
+
+@bp.get("/media/<path:name>")
+def media(name: str) -> Response:
+    if ".." in name.split("/"):
+        abort(404)
+    apis: Apis = current_app.extensions["web.apis"]
+    headers = {key: request.headers[key] for key in PASSED_ON if key in request.headers}
+    upstream = apis.media(name, headers)
+    if upstream.status_code not in (200, 304):
+        upstream.close()
+        abort(404 if upstream.status_code < 500 else 503)
+
+    def body():
+        try:
+            yield from upstream.iter_content(64 * 1024)
+        finally:
+            upstream.close()
+
+    response = Response(stream_with_context(body()), status=upstream.status_code)
+    for key in PASSED_BACK:
+        if key in upstream.headers:
+            response.headers[key] = upstream.headers[key]
+    response.headers.setdefault("Cache-Control", "public, max-age=86400")
+    return response
