@@ -1,0 +1,67 @@
+"""Celery bound to the Flask app: every task runs inside an application context.
+
+The broker is ``REDIS_URL``; Celery's own keys carry the ``weather:celery:`` prefix and
+redbeat's ``weather:redbeat:``, so they sit apart from the service's data. Beat asks
+several times an interval for the places still due (see ``Settings.tick_s``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from celery.signals import setup_logging
+from flask import Flask
+
+from portalkit.logging import configure_logging
+from weather.settings import Settings
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    tick = settings.tick_s
+    return {
+        "broker_url": settings.redis_url,
+        "broker_transport_options": {"global_keyprefix": "weather:celery:"},
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        "task_default_queue": "weather",
+        "task_acks_late": False,
+        "worker_prefetch_multiplier": 1,
+        "worker_hijack_root_logger": False,
+        "worker_send_task_events": False,
+        "timezone": "UTC",
+        "include": ["weather.tasks"],
+        "beat_schedule": {
+            "weather-refresh-due": {
+                "task": "weather.refresh_due",
+                "schedule": tick,
+                "options": {"expires": tick},
+            }
+        },
+        "beat_max_loop_interval": tick,
+        "redbeat_redis_url": settings.redis_url,
+        "redbeat_redis_options": {},
+        "redbeat_key_prefix": "weather:redbeat:",
+        "redbeat_lock_timeout": max(10, int(5 * tick)),
+    }
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """The Celery app of this Flask app, in ``app.extensions["celery"]``."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+@setup_logging.connect
+def _json_logs(loglevel: Any = None, **_: Any) -> None:
+    """Worker and beat log JSON lines like every other process."""
+    configure_logging("weather", str(loglevel or "INFO").upper())

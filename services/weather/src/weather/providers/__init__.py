@@ -1,0 +1,66 @@
+"""Weather providers behind one small interface.
+
+A provider turns a place into a :class:`Reading` (normalized by a marshmallow schema:
+a value it did not give, or gave as something other than a number, is None) or raises
+a :class:`ProviderError`. Which provider is used is a setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from weather.locations import Location
+
+
+class ProviderError(Exception):
+    """The provider gave no usable reading this time."""
+
+
+class ProviderUnavailable(ProviderError):
+    """Timeouts, refused connections, 5xx: worth trying again later."""
+
+
+class ProviderRateLimited(ProviderError):
+    """429: the provider asked us to wait ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ProviderReplyInvalid(ProviderError):
+    """A reply that is not JSON, or fails validation: the previous good reading stays."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One observation of one place, in the units the API serves."""
+
+    temperature_c: float
+    temp_min_c: float | None
+    temp_max_c: float | None
+    weather_code: int | None
+    pressure_hpa: float | None
+    humidity_pct: float | None
+    wind_kmh: float | None
+    observed_at: str | None
+
+
+class Provider(Protocol):
+    name: str
+    attribution: str
+
+    def fetch(self, location: Location, *, retry: bool = True) -> Reading:
+        """The current reading of ``location``; ``retry=False`` makes a single attempt."""
+        ...
+
+
+__all__ = [
+    "Provider",
+    "ProviderError",
+    "ProviderRateLimited",
+    "ProviderReplyInvalid",
+    "ProviderUnavailable",
+    "Reading",
+]
