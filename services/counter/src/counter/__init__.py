@@ -1,1 +1,65 @@
-"""The counter service."""
+"""The counter service: exact, deduplicated, bot-proof view counts with rankings."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from counter.clock import Clock, system_clock
+from counter.counting import RateLimited, ViewCounter
+from counter.settings import VIEW_BODY_BYTES, Settings
+from portalkit.api import create_api
+from portalkit.config import as_dict, load_or_exit
+from portalkit.http import init_http
+from portalkit.logging import configure_logging
+from portalkit.problems import problem
+from portalkit.redis_client import connect, ping
+
+BATCH_ENDPOINT = "views.BatchViews"
+
+
+def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Flask:
+    """Build the app; ``clock`` lets tests move time across the portal's midnight."""
+    if settings is None:
+        settings = load_or_exit(Settings.from_env)
+        configure_logging("counter", settings.log_level)
+    app = Flask(__name__)
+    app.config.update(as_dict(settings.common))
+    client = connect(settings.redis_url)
+    metrics = init_http(
+        app,
+        "counter",
+        ready_checks={"redis": lambda: ping(client)},
+        max_body_bytes=settings.batch_body_bytes,
+    )
+    app.extensions["counter"] = ViewCounter(client, settings, clock)
+    app.extensions["counter.views_metric"] = metrics.counter(
+        "views_total", "Views received, by result (counted or the reason not).", ("result",)
+    )
+
+    @app.before_request
+    def _small_bodies() -> Response | None:
+        """Only the batch route takes large bodies; every other write stays under 16 KiB."""
+        if request.endpoint == BATCH_ENDPOINT:
+            return None
+        request.max_content_length = VIEW_BODY_BYTES
+        if request.content_length is not None and request.content_length > VIEW_BODY_BYTES:
+            return problem(413, f"the request body is larger than {VIEW_BODY_BYTES} bytes")
+        return None
+
+    @app.errorhandler(RateLimited)
+    def _rate_limited(exc: RateLimited) -> Response:
+        return problem(
+            429,
+            "too many views from this address; try again later",
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+
+    api = create_api(
+        app,
+        "Counter API",
+        "View counts, unique visitors and most-viewed rankings of the portal's articles.",
+    )
+    from counter.api import blp
+
+    api.register_blueprint(blp)
+    return app

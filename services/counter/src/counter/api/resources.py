@@ -1,0 +1,151 @@
+"""The counter's HTTP resources: thin wrappers around :class:`counter.counting.ViewCounter`."""
+
+from __future__ import annotations
+
+from collections import Counter as Tally
+from typing import Any
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from counter.api.schemas import (
+    MAX_ARTICLE_ID,
+    BatchResultSchema,
+    BatchSchema,
+    CountSchema,
+    CountsQueryArgsSchema,
+    CountsSchema,
+    SetViewsResultSchema,
+    SetViewsSchema,
+    TopQueryArgsSchema,
+    TopSchema,
+    ViewResultSchema,
+    ViewSchema,
+)
+from counter.counting import View, ViewCounter
+from counter.visitors import client_address, parse_address
+from portalkit.api import BEARER
+from portalkit.auth import require_token
+
+blp = Blueprint(
+    "views",
+    __name__,
+    url_prefix="/v1",
+    description="View counts, unique visitors and most-viewed rankings.",
+)
+
+ARTICLE = f"<int(min=1, max={MAX_ARTICLE_ID}):article_id>"
+
+
+def counter() -> ViewCounter:
+    return current_app.extensions["counter"]
+
+
+def _outcome_metric(outcomes) -> None:
+    metric = current_app.extensions["counter.views_metric"]
+    for result, number in Tally(outcome.reason or "counted" for outcome in outcomes).items():
+        metric.labels(result).inc(number)
+
+
+@blp.route("/views")
+class Views(MethodView):
+    @blp.arguments(ViewSchema)
+    @blp.response(200, ViewResultSchema)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Record a view of an article.
+
+        Counted only when the article is published, the user agent is not a crawler, the
+        address is not excluded, and this visitor has not been counted for the article
+        within the window. Without ``visitor_id`` the visitor is a salted hash of address
+        and user agent. Behind a trusted proxy the address is read from X-Forwarded-For.
+        """
+        service = counter()
+        address = client_address(
+            request.remote_addr,
+            request.headers.get("X-Forwarded-For"),
+            service.settings.trusted_proxies,
+        )
+        view = View(
+            article_id=body["article_id"],
+            address=address,
+            user_agent=request.headers.get("User-Agent", ""),
+            visitor_id=body.get("visitor_id"),
+        )
+        [outcome] = service.record([view], rate_limit_address=address)
+        _outcome_metric([outcome])
+        return {
+            "article_id": outcome.article_id,
+            "views": outcome.views,
+            "counted": outcome.counted,
+            "reason": outcome.reason,
+        }
+
+    @blp.arguments(CountsQueryArgsSchema, location="query")
+    @blp.response(200, CountsSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Views of several articles at once (ids never counted answer 0)."""
+        counts = counter().counts(args["ids"])
+        return {"counts": {str(article_id): views for article_id, views in counts.items()}}
+
+
+@blp.route(f"/views/{ARTICLE}")
+class ArticleViews(MethodView):
+    @blp.response(200, CountSchema)
+    def get(self, article_id: int) -> dict[str, int]:
+        """Views, approximate unique visitors and today's views of one article."""
+        return counter().count(article_id)
+
+    @blp.arguments(SetViewsSchema)
+    @blp.response(200, SetViewsResultSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.doc(security=BEARER)
+    @require_token
+    def put(self, body: dict[str, Any], article_id: int) -> dict[str, int]:
+        """Set an article's total, e.g. when migrating counts from an older system."""
+        views = counter().set_views(article_id, body["views"])
+        return {"article_id": article_id, "views": views}
+
+
+@blp.route("/views/batch")
+class BatchViews(MethodView):
+    @blp.arguments(BatchSchema)
+    @blp.response(200, BatchResultSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.doc(security=BEARER)
+    @require_token
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Record up to 1,000 views at once (log shippers); same rules as one by one.
+
+        Each view gives the reader's address and user agent as logged. The request body
+        may be up to 1 MiB (``COUNTER_BATCH_BODY_BYTES``); other requests up to 16 KiB.
+        """
+        views = [
+            View(
+                article_id=item["article_id"],
+                address=parse_address(item["client_ip"]),
+                user_agent=item["user_agent"],
+                visitor_id=item.get("visitor_id"),
+            )
+            for item in body["views"]
+        ]
+        outcomes = counter().record(views)
+        _outcome_metric(outcomes)
+        reasons = Tally(outcome.reason for outcome in outcomes if not outcome.counted)
+        return {
+            "received": len(outcomes),
+            "counted": sum(outcome.counted for outcome in outcomes),
+            "not_counted": dict(reasons),
+        }
+
+
+@blp.route("/top")
+class Top(MethodView):
+    @blp.arguments(TopQueryArgsSchema, location="query")
+    @blp.response(200, TopSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Most viewed published articles over today, 7 days, 30 days, or all time."""
+        return {"items": counter().top(args["window"], args["limit"])}

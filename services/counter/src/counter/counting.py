@@ -1,0 +1,182 @@
+"""Counting views and reading counts: the counter's domain, shared by API and tests.
+
+A view is screened in Python first (crawler, excluded address), then one Lua script
+does the rest atomically in Redis: the published check, the dedupe marker
+(``SET NX EX``), the total, the HyperLogLog of visitors and the rankings. A batch of
+views is the same script called once with every view, so a log shipper's 1,000 views
+cost one round trip and count exactly as the same views sent one at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+
+import redis
+
+from counter import keys
+from counter.clock import Clock, days_back, local_day, system_clock
+from counter.settings import Settings
+from counter.visitors import (
+    Address,
+    Salts,
+    address_digest,
+    anonymous_digest,
+    cookie_digest,
+    in_networks,
+    is_crawler,
+)
+
+CRAWLER = "crawler"
+EXCLUDED = "excluded"
+NOT_PUBLISHED = "not_published"
+DUPLICATE = "duplicate"
+_STATUS_REASONS = {1: None, 0: DUPLICATE, 2: NOT_PUBLISHED}
+REASONS = (CRAWLER, EXCLUDED, NOT_PUBLISHED, DUPLICATE)
+WINDOWS = ("day", "week", "month", "all")
+WINDOW_DAYS = {"week": 7, "month": 30}
+
+
+def _lua(name: str) -> str:
+    return files("counter").joinpath("lua", name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class View:
+    """One page view as the counter receives it."""
+
+    article_id: int
+    address: Address | None
+    user_agent: str = ""
+    visitor_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    article_id: int
+    views: int
+    counted: bool
+    reason: str | None
+
+
+class RateLimited(Exception):
+    """The address has used its requests for this minute."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited; retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+class ViewCounter:
+    """Counts views and answers counts and rankings from one Redis database."""
+
+    def __init__(self, client: redis.Redis, settings: Settings, clock: Clock = system_clock):
+        self.client = client
+        self.settings = settings
+        self.clock = clock
+        self.salts = Salts(client, settings.salt_secret)
+        self._record = client.register_script(_lua("record_views.lua"))
+        self._top = client.register_script(_lua("top.lua"))
+
+    # counting -------------------------------------------------------------------
+
+    def screen(self, view: View) -> str | None:
+        """Why a view is not counted before Redis is asked, or None."""
+        if is_crawler(view.user_agent):
+            return CRAWLER
+        excluded = self.settings.count_exclude_ips
+        if excluded and view.address is not None and in_networks(view.address, excluded):
+            return EXCLUDED
+        return None
+
+    def record(
+        self, views: Sequence[View], rate_limit_address: Address | None = None
+    ) -> list[Outcome]:
+        """Count ``views`` in one round trip; raises :class:`RateLimited` when over the rate."""
+        today = local_day(self.clock())
+        salt = self.salts.for_day(today)
+        args: list[str | int] = [
+            keys.ARTICLE_PREFIX,
+            self.settings.count_window_s,
+            keys.day(today),
+            self.settings.day_keep_days * 86400,
+            keys.RANK_ALL,
+            keys.rate(address_digest(salt, rate_limit_address)) if rate_limit_address else "",
+            self.settings.rate_limit_per_min,
+        ]
+        screened: list[str | None] = []
+        for view in views:
+            reason = self.screen(view)
+            screened.append(reason)
+            if reason is not None:
+                digest = ""
+            elif view.visitor_id:
+                digest = cookie_digest(view.visitor_id)
+            else:
+                digest = anonymous_digest(salt, view.address, view.user_agent)
+            args += (view.article_id, digest, reason or "")
+        reply = self._record(keys=[], args=args)
+        if reply[0] > 0:
+            raise RateLimited(int(reply[0]))
+        outcomes = []
+        for index, view in enumerate(views):
+            count, status = int(reply[1 + 2 * index]), int(reply[2 + 2 * index])
+            reason = screened[index] if status == 3 else _STATUS_REASONS[status]
+            outcomes.append(Outcome(view.article_id, count, reason is None, reason))
+        return outcomes
+
+    def set_views(self, article_id: int, views: int) -> int:
+        """Set a total (migration from an older system); the all-time ranking follows."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(keys.views(article_id), views)
+        pipe.zadd(keys.RANK_ALL, {str(article_id): views})
+        pipe.execute()
+        return views
+
+    # reading --------------------------------------------------------------------
+
+    def count(self, article_id: int) -> dict[str, int]:
+        today = local_day(self.clock())
+        pipe = self.client.pipeline(transaction=False)
+        pipe.get(keys.views(article_id))
+        pipe.pfcount(keys.visitors(article_id))
+        pipe.zscore(keys.day(today), str(article_id))
+        total, unique, today_views = pipe.execute()
+        return {
+            "article_id": article_id,
+            "views": int(total or 0),
+            "unique_visitors": int(unique or 0),
+            "today": int(today_views or 0),
+        }
+
+    def counts(self, article_ids: Iterable[int]) -> dict[int, int]:
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        values = self.client.mget([keys.views(article_id) for article_id in ids])
+        return {article_id: int(value or 0) for article_id, value in zip(ids, values, strict=True)}
+
+    def top(self, window: str, limit: int) -> list[dict[str, int]]:
+        """Most viewed published articles: ``day``, ``week`` (7 days), ``month`` (30), ``all``.
+
+        Windows are calendar days in Asia/Ho_Chi_Minh ending today. Week and month are
+        merged from the day sets and the merge is kept ``RANKING_CACHE_S`` seconds.
+        """
+        today = local_day(self.clock())
+        sources: list[str] = []
+        if window == "all":
+            target = keys.RANK_ALL
+        elif window == "day":
+            target = keys.day(today)
+        else:
+            target = keys.top(window, today)
+            sources = [keys.day(day) for day in days_back(today, WINDOW_DAYS[window])]
+        reply = self._top(
+            keys=[],
+            args=[target, self.settings.ranking_cache_s, limit, keys.ARTICLE_PREFIX, *sources],
+        )
+        return [
+            {"article_id": int(reply[i]), "views": int(float(reply[i + 1]))}
+            for i in range(0, len(reply), 2)
+        ]

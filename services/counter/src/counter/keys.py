@@ -1,0 +1,54 @@
+"""Every Redis key the counter owns, in one place; all start with ``counter:``.
+
+Per article (all under ``counter:article:<id>:``, so one ``SCAN`` finds them):
+``published`` (present while the article may be counted), ``views`` (the total),
+``visitors`` (HyperLogLog of visitor digests), ``seen:<visitor>`` (dedupe marker,
+expires after ``COUNT_WINDOW_S``).
+
+Shared: ``day:<yyyymmdd>`` (sorted set article -> views that day, kept ~35 days),
+``rank:all`` (article -> total), ``top:<window>:<yyyymmdd>`` (a briefly cached merge of
+day sets), ``rate:<address digest>`` (per-address request count for a minute),
+``salt:<yyyymmdd>`` (the day's random salt when no secret is configured).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+PREFIX = "counter:"
+ARTICLE_PREFIX = PREFIX + "article:"
+RANK_ALL = PREFIX + "rank:all"
+DAY_PATTERN = PREFIX + "day:*"
+TOP_PATTERN = PREFIX + "top:*"
+
+
+def article_prefix(article_id: int) -> str:
+    return f"{ARTICLE_PREFIX}{article_id}:"
+
+
+def published(article_id: int) -> str:
+    return article_prefix(article_id) + "published"
+
+
+def views(article_id: int) -> str:
+    return article_prefix(article_id) + "views"
+
+
+def visitors(article_id: int) -> str:
+    return article_prefix(article_id) + "visitors"
+
+
+def day(on: date) -> str:
+    return f"{PREFIX}day:{on:%Y%m%d}"
+
+
+def top(window: str, on: date) -> str:
+    return f"{PREFIX}top:{window}:{on:%Y%m%d}"
+
+
+def rate(address_digest: str) -> str:
+    return f"{PREFIX}rate:{address_digest}"
+
+
+def salt(on: date) -> str:
+    return f"{PREFIX}salt:{on:%Y%m%d}"

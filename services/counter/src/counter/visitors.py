@@ -1,0 +1,116 @@
+"""Who is viewing: the client address, crawler and exclusion screening, visitor digests.
+
+Raw addresses never reach Redis. An anonymous visitor is an HMAC of address and user
+agent keyed by a salt that changes every calendar day, so yesterday's digests cannot be
+linked to today's; a reader with the web's cookie is a digest of that id, stable
+across days. Digests are short (128 bits) to keep dedupe keys small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+import threading
+from collections.abc import Iterable
+from datetime import date
+
+import redis
+from crawlerdetect import CrawlerDetect
+
+from counter import keys
+from counter.settings import Network
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_crawlers = CrawlerDetect()
+
+
+def parse_address(raw: str | None) -> Address | None:
+    """An address from text; IPv4 mapped into IPv6 (``::ffff:1.2.3.4``) becomes IPv4."""
+    if not raw:
+        return None
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def in_networks(address: Address, networks: Iterable[Network]) -> bool:
+    return any(address.version == net.version and address in net for net in networks)
+
+
+def client_address(
+    remote_addr: str | None, forwarded_for: str | None, trusted: Iterable[Network]
+) -> Address | None:
+    """The reader's address: the socket peer, unless that peer is a trusted proxy.
+
+    Behind trusted proxies, ``X-Forwarded-For`` is read from the right and the first
+    address that is not itself a trusted proxy is the client; everything left of it
+    could have been written by the client and is ignored.
+    """
+    trusted = tuple(trusted)
+    peer = parse_address(remote_addr)
+    if peer is None or not forwarded_for or not in_networks(peer, trusted):
+        return peer
+    hops = [part for part in forwarded_for.split(",") if part.strip()]
+    for hop in reversed(hops):
+        address = parse_address(hop)
+        if address is None:
+            return peer
+        if not in_networks(address, trusted):
+            return address
+    return peer
+
+
+def is_crawler(user_agent: str | None) -> bool:
+    """A crawler by the maintained list of ``crawlerdetect``; no user agent counts as one."""
+    agent = (user_agent or "").strip()
+    return not agent or _crawlers.is_crawler(agent)
+
+
+def cookie_digest(visitor_id: str) -> str:
+    return hashlib.blake2b(
+        visitor_id.encode(), digest_size=16, person=b"counter-cookie"
+    ).hexdigest()
+
+
+class Salts:
+    """The day's salt: derived from the secret, or random and shared through Redis."""
+
+    def __init__(self, client: redis.Redis, secret: str) -> None:
+        self.client = client
+        self.secret = secret.encode()
+        self._cache: dict[date, bytes] = {}
+        self._lock = threading.Lock()
+
+    def for_day(self, day: date) -> bytes:
+        salt = self._cache.get(day)
+        if salt is None:
+            salt = self._derive(day) if self.secret else self._shared(day)
+            with self._lock:
+                self._cache = {day: salt}
+        return salt
+
+    def _derive(self, day: date) -> bytes:
+        return hmac.digest(self.secret, day.isoformat().encode(), "sha256")
+
+    def _shared(self, day: date) -> bytes:
+        key = keys.salt(day)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(key, secrets.token_hex(32), nx=True, ex=3 * 86400)
+        pipe.get(key)
+        return bytes.fromhex(pipe.execute()[1])
+
+
+def anonymous_digest(salt: bytes, address: Address | None, user_agent: str) -> str:
+    message = f"{address or ''}\n{user_agent}".encode()
+    return hmac.new(salt, message, hashlib.blake2b).hexdigest()[:32]
+
+
+def address_digest(salt: bytes, address: Address) -> str:
+    return hmac.new(salt, f"rate\n{address}".encode(), hashlib.blake2b).hexdigest()[:32]
