@@ -23,6 +23,7 @@ class Settings:
     weather_url: str = "http://127.0.0.1:8003"
     secret_key: str = DEV_SECRET_KEY
     portal_name: str = "Cổng thông tin điện tử tỉnh Yên Bái"
+    portal_name_en: str = "Yen Bai Provincial Portal"
     hotline: str = "0216 3 818 777"
     connect_timeout_s: float = 0.3
     read_timeout_s: float = 1.0
@@ -47,6 +48,7 @@ class Settings:
             weather_url=env("WEATHER_URL", cls.weather_url, http_url, environ),
             secret_key=env("SECRET_KEY", cls.secret_key, _secret, environ),
             portal_name=env("PORTAL_NAME", cls.portal_name, str, environ),
+            portal_name_en=env("PORTAL_NAME_EN", cls.portal_name_en, str, environ),
             hotline=env("HOTLINE", cls.hotline, str, environ),
             connect_timeout_s=env(
                 "API_CONNECT_TIMEOUT_S", str(cls.connect_timeout_s), number(0.01), environ

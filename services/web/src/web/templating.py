@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import ngettext
 
 from web.formatting import portal_datetime, portal_number
@@ -24,8 +24,16 @@ def number(value: int) -> str:
     return portal_number(value, current_language())
 
 
+def portal_name() -> str:
+    """The portal's name in the reader's language."""
+    config = current_app.config
+    return config["PORTAL_NAME_EN"] if current_language() == "en" else config["PORTAL_NAME"]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         portal_datetime=portal_datetime, view_count=view_count, number=number
     )
-    app.jinja_env.globals.update(article_url=article_url, category_url=category_url)
+    app.jinja_env.globals.update(
+        article_url=article_url, category_url=category_url, portal_name=portal_name
+    )

@@ -12,6 +12,7 @@ from web.apis import Apis
 from web.categories import CategoryTree
 from web.formatting import parse_time
 from web.links import article_url, category_url
+from web.templating import portal_name
 
 bp = Blueprint("feeds", __name__)
 
@@ -31,7 +32,7 @@ def site_root() -> str:
 @bp.get("/rss.xml")
 def all_news() -> Response:
     listing = apis().articles(per_page=FEED_ITEMS)
-    name = current_app.config["PORTAL_NAME"]
+    name = portal_name()
     return feed(name, _("Tin mới nhất"), "/", "/rss.xml", listing.get("items", []))
 
 
@@ -42,7 +43,7 @@ def category_news(category_slug: str) -> Response:
     if node is None:
         abort(404)
     listing = apis().articles(category=category_slug, per_page=FEED_ITEMS)
-    name = current_app.config["PORTAL_NAME"]
+    name = portal_name()
     return feed(
         f"{node.name} - {name}",
         node.name,
