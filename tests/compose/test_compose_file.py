@@ -1,0 +1,212 @@
+"""docker-compose.yml: valid Compose, and what the Compose schema cannot check.
+
+There is no Docker engine where the tests run, so the file is checked as data: against
+the Compose specification's JSON schema, then for the rules of the production shape
+(DESIGN.md "Running"): every process of the Procfile runs the same command line in
+Compose, every long-running service has a healthcheck, only the gateway publishes a port,
+nothing pins a container name, data services stay on the internal network.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support.servers import ROOT
+
+# Compose replaces $VAR / ${VAR...} itself; `$$` is a literal dollar for the container.
+INTERPOLATION = re.compile(
+    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}|(?P<bare>[A-Za-z_]\w*))"
+)
+JOBS = {"migrate", "seed"}
+
+
+def unescape(value: str) -> str:
+    """A command as the container receives it: Compose turns `$$` into `$`."""
+    return value.replace("$$", "$")
+
+
+def interpolated(value: str) -> list[str]:
+    """The variables Compose itself would fill in within ``value``."""
+    return [m["braced"] or m["bare"] for m in INTERPOLATION.finditer(value.replace("$$", ""))]
+
+
+def depends_on(service: dict) -> dict[str, dict]:
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):
+        return {name: {"condition": "service_started"} for name in deps}
+    return deps
+
+
+def strings(node: object):
+    """Every string value of the parsed file (what Compose interpolates; comments are not)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from strings(value)
+
+
+def long_running(services: dict[str, dict]) -> list[str]:
+    return [name for name, svc in services.items() if name not in JOBS]
+
+
+def test_the_file_is_valid_against_the_compose_specification():
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    result = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.compose-spec", "docker-compose.yml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_procfile_process_is_a_service_running_the_same_command_line(services, processes):
+    assert processes, "the Procfile names no process"
+    for name, line in processes.items():
+        assert name in services, f"Procfile process {name!r} has no Compose service"
+        command = services[name].get("command")
+        # One string: the images' entry point runs it through sh, like a Procfile line.
+        assert isinstance(command, list) and len(command) == 1, (name, command)
+        assert interpolated(command[0]) == [], f"{name}: Compose would expand {command[0]!r}"
+        assert unescape(command[0]) == line, name
+
+
+def test_the_jobs_run_the_migrations_and_the_sample_content(services):
+    assert services["migrate"]["command"] == ["python -m articles.manage upgrade"]
+    assert services["seed"]["command"] == ["python -m articles.manage seed --if-empty"]
+    assert services["seed"]["profiles"] == ["seed"]
+    assert "profiles" not in services["migrate"]
+    for job in JOBS:
+        assert services[job]["restart"] == "no"
+        assert services[job]["image"] == services["articles"]["image"]
+
+
+def test_articles_processes_wait_for_the_migrations_to_complete(services):
+    for name in ("articles", "articles-relay", "seed"):
+        assert depends_on(services[name])["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+
+
+def test_every_depends_on_target_exists(services):
+    for name, service in services.items():
+        for target, rule in depends_on(service).items():
+            assert target in services, f"{name} depends on unknown service {target!r}"
+            assert rule.get("condition") in {
+                "service_started",
+                "service_healthy",
+                "service_completed_successfully",
+            }
+            if rule["condition"] == "service_healthy":
+                assert "healthcheck" in services[target], f"{name} waits on {target}'s health"
+
+
+def test_every_long_running_service_has_a_healthcheck(services):
+    for name in long_running(services):
+        check = services[name].get("healthcheck") or {}
+        assert check.get("test") and not check.get("disable"), name
+        assert check["test"][0] in {"CMD", "CMD-SHELL"}, name
+        for key in ("interval", "timeout", "retries"):
+            assert key in check, f"{name}: healthcheck without {key}"
+
+
+def test_only_the_gateway_publishes_a_port(services):
+    published = {name for name, svc in services.items() if svc.get("ports")}
+    assert published == {"gateway"}
+    (port,) = services["gateway"]["ports"]
+    assert unescape(port).endswith(":8080")
+    assert interpolated(port) == ["GATEWAY_HOST_PORT"]
+
+
+def test_no_service_has_a_fixed_container_name_or_host_network(services):
+    for name, service in services.items():
+        assert "container_name" not in service, name
+        assert service.get("network_mode") is None, name
+        assert "hostname" not in service, name
+
+
+def test_redis_and_postgres_live_on_the_internal_network_only(compose, services):
+    assert compose["networks"]["back"]["internal"] is True
+    assert not compose["networks"]["front"].get("internal")
+    for name in ("redis", "postgres"):
+        assert services[name]["networks"] == ["back"], name
+    assert services["gateway"]["networks"] == ["front"]
+    for name in ("articles", "counter", "weather", "web"):
+        assert set(services[name]["networks"]) == {"front", "back"}, name
+
+
+def test_redis_is_durable_and_needs_a_password(compose, services):
+    redis = services["redis"]
+    command = " ".join(redis["command"])
+    assert '--requirepass "$$REDIS_PASSWORD"' in command
+    assert "redis-data:/data" in redis["volumes"]
+    config = (ROOT / compose["configs"]["redis-conf"]["file"]).read_text().splitlines()
+    assert "appendonly yes" in config
+    assert "appendfsync everysec" in config
+    assert "maxmemory-policy noeviction" in config
+    url = redis and services["articles"]["environment"]["REDIS_URL"]
+    assert url.startswith("redis://:${REDIS_PASSWORD") and url.endswith("@redis:6379/0")
+
+
+def test_postgres_keeps_its_data_and_is_checked_with_pg_isready(services):
+    postgres = services["postgres"]
+    assert "postgres-data:/var/lib/postgresql/data" in postgres["volumes"]
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    for name in ("migrate", "articles", "articles-relay"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgresql://")
+
+
+def test_every_service_can_run_on_a_swarm(services):
+    for name in long_running(services):
+        deploy = services[name].get("deploy") or {}
+        assert deploy.get("replicas", 0) >= 1, name
+        assert deploy.get("resources", {}).get("limits", {}).get("memory"), name
+        assert deploy.get("restart_policy", {}).get("condition") == "any", name
+    for name in ("articles", "counter", "weather", "web"):
+        assert services[name]["deploy"]["replicas"] >= 2, name
+
+
+def test_processes_of_one_service_share_its_image_and_its_dockerfile(services, processes):
+    for name in processes:
+        owner = name.split("-")[0]
+        assert services[name]["image"] == services[owner]["image"], name
+        build = services[name]["build"]
+        assert build["context"] == "."
+        assert build["dockerfile"] == f"services/{owner}/Dockerfile"
+        assert (ROOT / build["dockerfile"]).is_file()
+
+
+def test_settings_come_from_the_env_file_and_the_example_lists_them(compose, services):
+    example = (ROOT / ".env.example").read_text()
+    defined = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    for name in ("API_TOKENS", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "COUNTER_SALT_SECRET"):
+        assert name in defined, name
+    assert "SECRET_KEY" in defined
+    used = {name for value in strings(compose) for name in interpolated(value)}
+    for variable in used:
+        assert variable in defined, (
+            f"docker-compose.yml uses ${{{variable}}}; .env.example lacks it"
+        )
+    for name, service in services.items():
+        if service["image"].startswith("${PORTAL_REGISTRY"):
+            assert service["env_file"] == [{"path": ".env", "required": True}], name
+
+
+@pytest.mark.parametrize("name", ["articles", "counter", "weather", "web"])
+def test_the_gateway_reaches_each_http_service_by_its_compose_name(services, name):
+    ports = {"articles": 8001, "counter": 8002, "weather": 8003, "web": 8000}
+    env = services["gateway"]["environment"]
+    assert env[f"GATEWAY_{name.upper()}_UPSTREAM"] == f"{name}:{ports[name]}"
+    assert env["GATEWAY_RESOLVER"] == "127.0.0.11"
+    healthcheck = services[name]["healthcheck"]["test"]
+    assert healthcheck == ["CMD", "portal-healthcheck", "http", str(ports[name])]
