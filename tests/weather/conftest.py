@@ -1,0 +1,116 @@
+"""Fixtures for the weather tests: a local Open-Meteo stand-in, real Redis, the app."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+
+from support.provider import FakeProvider
+from support.servers import ROOT, Process
+from weather import create_app
+from weather.locations import DEFAULT_LOCATIONS
+from weather.settings import Settings
+
+TOKEN = "weather-test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+PLACES = {(str(place.lat), str(place.lon)): place.slug for place in DEFAULT_LOCATIONS}
+
+
+@pytest.fixture
+def provider():
+    server = FakeProvider().start()
+    yield server
+    server.stop()
+
+
+def requests_by_place(provider: FakeProvider) -> dict[str, int]:
+    with provider.lock:
+        return {PLACES[key]: count for key, count in provider.requests.items()}
+
+
+@pytest.fixture
+def make_settings(redis_url, provider):
+    """Settings for an in-process app: short timeouts, the local provider, a test token."""
+
+    def make(**overrides) -> Settings:
+        values = dict(
+            redis_url=redis_url,
+            api_tokens={TOKEN: "editor"},
+            open_meteo_url=provider.url,
+            weather_interval_s=60.0,
+            weather_connect_timeout_s=0.5,
+            weather_read_timeout_s=0.5,
+            weather_retries=1,
+            weather_backoff_s=0.01,
+            weather_backoff_max_s=0.02,
+            weather_retry_after_max_s=0.05,
+            weather_breaker_fail_max=1000,
+            weather_breaker_reset_s=1.0,
+            weather_refresh_dedup_s=5.0,
+        )
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def app(make_settings):
+    return create_app(make_settings())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def fetcher(app):
+    return app.extensions["weather"]
+
+
+def procfile_command(name: str) -> str:
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        key, sep, command = line.partition(":")
+        if sep and key.strip() == name:
+            return command.strip()
+    raise LookupError(f"no {name} line in the Procfile")
+
+
+def process_env(redis_url: str, provider: FakeProvider, **extra: str) -> dict[str, str]:
+    venv_bin = str(Path(sys.executable).parent)
+    env = {
+        "PATH": f"{venv_bin}:{Path('/usr/bin')}:{Path('/bin')}",
+        "REDIS_URL": redis_url,
+        "OPEN_METEO_URL": provider.url,
+        "API_TOKENS": f"editor:{TOKEN}",
+        "WEATHER_CONNECT_TIMEOUT_S": "1",
+        "WEATHER_READ_TIMEOUT_S": "2",
+        "WEATHER_WORKER_CONCURRENCY": "1",
+        "LOG_LEVEL": "INFO",
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def procfile_processes():
+    """Start Procfile lines as processes; all are stopped at the end of the test."""
+    started: list[Process] = []
+
+    def start(name: str, env: dict[str, str], extra_args: str = "") -> Process:
+        command = procfile_command(name) + (f" {extra_args}" if extra_args else "")
+        process = Process(command, env=env, name=name, shell=True).start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in reversed(started):
+        process.stop(timeout=15)
+
+
+def replace(settings: Settings, **changes) -> Settings:
+    return dataclasses.replace(settings, **changes)
