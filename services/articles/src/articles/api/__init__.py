@@ -1,0 +1,1 @@
+"""HTTP resources of the articles service and their schemas."""

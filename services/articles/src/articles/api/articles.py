@@ -1,0 +1,216 @@
+"""``/v1/articles``: lists and search, reads by id and slug, writes, revisions."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
+
+from articles import queries, store
+from articles.api.context import database
+from articles.api.schemas import (
+    MAX_ID,
+    SLUG,
+    ArticleCreateSchema,
+    ArticleListSchema,
+    ArticleQueryArgsSchema,
+    ArticleSchema,
+    ArticleUpdateSchema,
+    RevisionListSchema,
+)
+from articles.categories import CategoryTree
+from articles.errors import NotFound
+from articles.models import Article
+from articles.representation import article_dict, etag
+from portalkit.api import BEARER
+from portalkit.auth import Unauthorized, require_token, token_holder
+
+blp = Blueprint(
+    "articles",
+    __name__,
+    url_prefix="/v1/articles",
+    description="Articles: lists, accent-insensitive search, reads by id or slug, editing.",
+)
+
+ETAG_HEADER = {"ETag": {"description": "the article's version", "schema": {"type": "string"}}}
+
+
+def _not_found(what: str) -> NotFound:
+    return NotFound(f"no {what}")
+
+
+def _check_id(article_id: int) -> None:
+    if article_id > MAX_ID:
+        raise _not_found(f"article has the id {article_id}")
+
+
+def _with_etag(article: Article, tree: CategoryTree, status: int = 200) -> Any:
+    return article_dict(article, tree), status, {"ETag": etag(article)}
+
+
+def _read(session: Session, article: Article | None, what: str) -> Any:
+    if article is None:
+        raise _not_found(what)
+    if request.if_none_match.contains_weak(etag(article).strip('"')):
+        response = Response(status=304)
+        response.headers["ETag"] = etag(article)
+        return response
+    return _with_etag(article, CategoryTree.load(session))
+
+
+def _expected_versions(article_id: int) -> set[int] | None:
+    """Versions named by ``If-Match`` (None when absent or ``*``)."""
+    if "If-Match" not in request.headers or request.if_match.star_tag:
+        return None
+    versions = set()
+    for tag in request.if_match.as_set(include_weak=False):
+        match = re.fullmatch(rf"{article_id}-(\d+)", tag)
+        if match:
+            versions.add(int(match.group(1)))
+    return versions
+
+
+@blp.route("")
+class Articles(MethodView):
+    @blp.arguments(ArticleQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, ArticleListSchema)
+    def get(self, **args: Any) -> dict[str, Any]:
+        """List articles, newest first; ``q`` searches (best match first), ``ids`` batches.
+
+        The public sees published articles; a token holder sees every status, or the
+        one named by ``status``.
+        """
+        editor = token_holder()
+        status = args.get("status")
+        if status and status != "published" and editor is None:
+            raise Unauthorized("filtering by status needs an Authorization: Bearer token")
+        statuses = (status,) if status else (None if editor else ("published",))
+        filters = queries.ArticleFilters(
+            category=args.get("category"),
+            q=args.get("q"),
+            tag=args.get("tag"),
+            language=args.get("language"),
+            statuses=statuses,
+            ids=args.get("ids"),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
+        with database().read_session() as session:
+            tree = CategoryTree.load(session)
+            items, total = queries.list_articles(session, tree, filters)
+            page, per_page = filters.page, filters.per_page
+            if filters.ids is not None:
+                page, per_page = 1, len(filters.ids)
+            return {
+                "items": [article_dict(a, tree, body=False) for a in items],
+                "total": total,
+                "page": page,
+                "per_page": per_page,
+            }
+
+    @require_token
+    @blp.arguments(ArticleCreateSchema)
+    @blp.response(201, ArticleSchema, headers=ETAG_HEADER)
+    @blp.alt_response(409, description="the slug is taken")
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create an article (201 with ``Location``); the slug comes from the title unless given."""
+        with database().write_session() as session:
+            article = store.create_article(session, data, editor=token_holder())
+            tree = CategoryTree.load(session)
+            body, status, headers = _with_etag(article, tree, 201)
+        headers["Location"] = url_for("articles.ArticleById", article_id=article.id)
+        return body, status, headers
+
+
+@blp.route("/<int:article_id>")
+class ArticleById(MethodView):
+    @blp.response(200, ArticleSchema, headers=ETAG_HEADER)
+    @blp.alt_response(304, description="not modified since the ETag in If-None-Match")
+    def get(self, article_id: int) -> Any:
+        """One article, with an ``ETag``; ``If-None-Match`` answers 304 when unchanged."""
+        _check_id(article_id)
+        with database().read_session() as session:
+            article = queries.get_article(session, article_id, public=token_holder() is None)
+            return _read(session, article, f"article has the id {article_id}")
+
+    @require_token
+    @blp.arguments(ArticleUpdateSchema)
+    @blp.response(200, ArticleSchema, headers=ETAG_HEADER)
+    @blp.alt_response(409, description="the slug is taken")
+    @blp.alt_response(412, description="If-Match names a version that is no longer current")
+    @blp.doc(
+        security=BEARER,
+        parameters=[
+            {
+                "in": "header",
+                "name": "If-Match",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "the ETag the edit is based on",
+            }
+        ],
+    )
+    def patch(self, changes: dict[str, Any], article_id: int) -> Any:
+        """Change some fields; the prior version is kept as a revision."""
+        _check_id(article_id)
+        with database().write_session() as session:
+            article = store.update_article(
+                session,
+                article_id,
+                changes,
+                editor=token_holder(),
+                expected_versions=_expected_versions(article_id),
+            )
+            return _with_etag(article, CategoryTree.load(session))
+
+    @require_token
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def delete(self, article_id: int) -> None:
+        """Delete an article for good (its events tell consumers to forget it)."""
+        _check_id(article_id)
+        with database().write_session() as session:
+            store.delete_article(session, article_id, editor=token_holder())
+
+
+@blp.route("/by-slug/<string:slug>")
+class ArticleBySlug(MethodView):
+    @blp.response(200, ArticleSchema, headers=ETAG_HEADER)
+    @blp.alt_response(304, description="not modified since the ETag in If-None-Match")
+    def get(self, slug: str) -> Any:
+        """One article by its slug or a slug it had before; ``slug`` in the answer is current."""
+        if not SLUG.match(slug) or len(slug) > 200:
+            raise _not_found(f"article has the slug {slug!r}")
+        with database().read_session() as session:
+            article = queries.get_by_slug(session, slug, public=token_holder() is None)
+            return _read(session, article, f"article has the slug {slug!r}")
+
+
+@blp.route("/<int:article_id>/revisions")
+class ArticleRevisions(MethodView):
+    @require_token
+    @blp.response(200, RevisionListSchema)
+    @blp.doc(security=BEARER)
+    def get(self, article_id: int) -> dict[str, Any]:
+        """Earlier versions of an article, newest first."""
+        _check_id(article_id)
+        with database().read_session() as session:
+            if queries.get_article(session, article_id, public=False) is None:
+                raise _not_found(f"article has the id {article_id}")
+            revisions = queries.list_revisions(session, article_id)
+            items = [
+                {
+                    "version": r.version,
+                    "editor": r.editor,
+                    "created_at": r.created_at.isoformat(),
+                    "article": json.loads(r.snapshot),
+                }
+                for r in revisions
+            ]
+        return {"items": items, "total": len(items)}

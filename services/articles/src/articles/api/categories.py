@@ -1,0 +1,58 @@
+"""``/v1/categories``: the tree, one category with its breadcrumb, creation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from articles.api.context import database
+from articles.api.schemas import SLUG, CategoryCreateSchema, CategorySchema, CategoryTreeSchema
+from articles.categories import CategoryTree, create_category
+from articles.errors import NotFound
+from portalkit.api import BEARER
+from portalkit.auth import require_token
+
+blp = Blueprint(
+    "categories",
+    __name__,
+    url_prefix="/v1/categories",
+    description="The category tree (Tin trong tỉnh > An ninh - Quốc phòng...).",
+)
+
+
+@blp.route("")
+class Categories(MethodView):
+    @blp.response(200, CategoryTreeSchema)
+    def get(self) -> dict[str, Any]:
+        """The whole tree: root categories with their children, recursively."""
+        with database().read_session() as session:
+            return {"items": CategoryTree.load(session).roots()}
+
+    @require_token
+    @blp.arguments(CategoryCreateSchema)
+    @blp.response(201, CategorySchema)
+    @blp.alt_response(409, description="the slug is taken")
+    @blp.doc(security=BEARER)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Add a category; ``parent`` is the slug of an existing one."""
+        with database().write_session() as session:
+            category = create_category(session, data)
+            node = CategoryTree.load(session).node(category)
+        location = url_for("categories.CategoryBySlug", slug=node["slug"])
+        return node, 201, {"Location": location}
+
+
+@blp.route("/<string:slug>")
+class CategoryBySlug(MethodView):
+    @blp.response(200, CategorySchema)
+    def get(self, slug: str) -> dict[str, Any]:
+        """One category with its breadcrumb and children."""
+        with database().read_session() as session:
+            tree = CategoryTree.load(session)
+            category = tree.by_slug(slug) if SLUG.match(slug) else None
+            if category is None:
+                raise NotFound(f"no category has the slug {slug!r}")
+            return tree.node(category)

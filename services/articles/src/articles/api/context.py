@@ -1,0 +1,11 @@
+"""What every resource needs from the app: the database and the category tree."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from articles.db import Database
+
+
+def database() -> Database:
+    return current_app.extensions["articles.db"]

@@ -1,0 +1,213 @@
+"""Marshmallow schemas: request validation and the OpenAPI document, from one source."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import marshmallow as ma
+from marshmallow import fields, validate
+from webargs.fields import DelimitedList
+
+from articles.models import LANGUAGES, STATUSES
+from articles.vietnamese import slugify
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ICT = timezone(timedelta(hours=7), "ICT")
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MAX_ID = 2**31 - 1
+
+
+class Text(fields.String):
+    """A string the databases can store: no NUL character, no lone surrogate."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ma.ValidationError("must not contain NUL characters")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ma.ValidationError("must be valid Unicode text") from None
+        return text
+
+
+def slug_field(**kwargs) -> Text:
+    return Text(
+        validate=[validate.Length(min=1, max=120), validate.Regexp(SLUG)],
+        metadata={
+            "description": "lowercase letters, digits and single hyphens",
+            "example": "yen-bai",
+        },
+        **kwargs,
+    )
+
+
+class PublicationTime(fields.AwareDateTime):
+    """ISO 8601; a time without offset is read as Vietnam time (UTC+7)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            default_timezone=ICT,
+            validate=validate.Range(min=EARLIEST, max=LATEST),
+            **kwargs,
+        )
+
+
+# categories --------------------------------------------------------------------------
+
+
+class CrumbSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class CategoryRefSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    name_en = fields.String(allow_none=True)
+    breadcrumb = fields.List(fields.Nested(CrumbSchema), required=True)
+
+
+class CategorySchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    name_en = fields.String(allow_none=True)
+    parent = fields.String(allow_none=True, metadata={"description": "the parent's slug"})
+    position = fields.Integer()
+    breadcrumb = fields.List(fields.Nested(CrumbSchema))
+    children = fields.List(
+        fields.Dict(),
+        metadata={"description": "subcategories, each shaped like this object"},
+    )
+
+
+class CategoryTreeSchema(ma.Schema):
+    items = fields.List(fields.Nested(CategorySchema), required=True)
+
+
+class CategoryCreateSchema(ma.Schema):
+    slug = slug_field()
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    name_en = Text(allow_none=True, validate=validate.Length(max=200))
+    parent = slug_field(allow_none=True)
+    position = fields.Integer(validate=validate.Range(min=0, max=100_000))
+
+
+# articles ----------------------------------------------------------------------------
+
+
+def image_url(value: str) -> None:
+    if not (value.startswith("/") or value.startswith(("http://", "https://"))):
+        raise ma.ValidationError("must be a path starting with / or an http(s) URL")
+    if value.startswith("//"):
+        raise ma.ValidationError("a scheme-relative URL is not allowed")
+
+
+class ImageSchema(ma.Schema):
+    url = Text(required=True, validate=[validate.Length(min=1, max=1000), image_url])
+    caption = Text(allow_none=True, validate=validate.Length(max=2000))
+    alt = Text(allow_none=True, validate=validate.Length(max=500))
+    position = fields.Integer(validate=validate.Range(min=0, max=10_000))
+
+
+class ArticleWriteSchema(ma.Schema):
+    """The fields an editor sets; ``category`` is a category slug."""
+
+    title = Text(required=True, validate=validate.Length(min=1, max=300))
+    slug = slug_field()
+    summary = Text(allow_none=True, validate=validate.Length(max=5000))
+    body_html = Text(allow_none=True, validate=validate.Length(max=900_000))
+    category = slug_field(required=True)
+    author = Text(allow_none=True, validate=validate.Length(max=200))
+    source = Text(allow_none=True, validate=validate.Length(max=200))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    published_at = PublicationTime(allow_none=True)
+    images = fields.List(fields.Nested(ImageSchema), validate=validate.Length(max=50))
+    tags = fields.List(
+        Text(validate=validate.Length(min=1, max=100)), validate=validate.Length(max=30)
+    )
+
+    @ma.validates_schema
+    def _title_makes_a_slug(self, data, **kwargs) -> None:
+        if "title" in data and not data["title"].strip():
+            raise ma.ValidationError("must not be blank", "title")
+        if data.get("tags") and any(not slugify(t) for t in data["tags"]):
+            raise ma.ValidationError("each tag needs a letter or digit", "tags")
+
+
+class ArticleCreateSchema(ArticleWriteSchema):
+    pass
+
+
+class ArticleUpdateSchema(ArticleWriteSchema):
+    """Any subset of the writable fields."""
+
+    class Meta:
+        partial = True
+
+
+class ArticleListItemSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    summary = fields.String()
+    category = fields.Nested(CategoryRefSchema, required=True)
+    author = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    language = fields.String()
+    status = fields.String()
+    published_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    created_at = fields.String(metadata={"format": "date-time"})
+    updated_at = fields.String(metadata={"format": "date-time"})
+    images = fields.List(fields.Nested(ImageSchema))
+    tags = fields.List(fields.String())
+    version = fields.Integer()
+
+
+class ArticleSchema(ArticleListItemSchema):
+    body_html = fields.String()
+
+
+class ArticleListSchema(ma.Schema):
+    items = fields.List(fields.Nested(ArticleListItemSchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
+class ArticleQueryArgsSchema(ma.Schema):
+    category = Text(metadata={"description": "a category slug; its subcategories are included"})
+    q = Text(
+        validate=validate.Length(max=200),
+        metadata={"description": "full-text, accent-insensitive"},
+    )
+    tag = Text(validate=validate.Length(max=100))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={"description": "token holders only; the public sees published articles"},
+    )
+    ids = DelimitedList(
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "a batch: comma-separated ids, answered in that order"},
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class RevisionSchema(ma.Schema):
+    version = fields.Integer(required=True)
+    editor = fields.String(allow_none=True)
+    created_at = fields.String(metadata={"format": "date-time"})
+    article = fields.Dict(metadata={"description": "the article as it was at this version"})
+
+
+class RevisionListSchema(ma.Schema):
+    items = fields.List(fields.Nested(RevisionSchema), required=True)
+    total = fields.Integer(required=True)

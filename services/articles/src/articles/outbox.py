@@ -1,0 +1,93 @@
+"""The transactional outbox: events written in the change's own transaction.
+
+:func:`record` adds the event row to the session of the change, so the change and its
+event commit or roll back together. The relay (:mod:`articles.relay`) publishes
+pending rows with :func:`publish_pending`. The event id is fixed when the row is
+written: a row published twice (a relay killed between ``XADD`` and marking the row
+sent) carries the same id both times, and the publish step skips ids it already
+published (a marker key per event id, set in the same ``MULTI`` as the ``XADD``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import redis
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from articles.models import OutboxEvent, utcnow
+from portalkit.events import ArticleEvent, from_fields, to_fields
+from portalkit.streams import EventBus
+
+log = logging.getLogger(__name__)
+
+PUBLISHED_MARKER = "articles:outbox:published:{event_id}"
+MARKER_TTL_S = 7 * 24 * 3600
+
+
+def record(session: Session, event: ArticleEvent) -> OutboxEvent:
+    """Queue ``event`` for publication with whatever else this transaction commits."""
+    row = OutboxEvent(
+        event_id=event.id,
+        event_type=event.type,
+        stream=event.stream,
+        fields=json.dumps(to_fields(event), ensure_ascii=False),
+    )
+    session.add(row)
+    return row
+
+
+def claim_pending(session: Session, limit: int, skip_locked: bool) -> list[OutboxEvent]:
+    """The oldest unsent rows, locked for this transaction (others skip them on PostgreSQL)."""
+    query = (
+        select(OutboxEvent)
+        .where(OutboxEvent.sent_at.is_(None))
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+    )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def publish_pending(
+    session: Session, bus: EventBus, limit: int = 200, skip_locked: bool = False
+) -> int:
+    """Publish up to ``limit`` pending rows in order and mark them sent; returns how many.
+
+    Runs inside the caller's transaction: the rows are marked sent when it commits, after
+    Redis accepted them. A crash in between leaves them pending, to be offered again;
+    their markers make the second offer a no-op in the stream.
+    """
+    rows = claim_pending(session, limit, skip_locked)
+    if not rows:
+        return 0
+    publish_rows(bus, rows)
+    session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_([row.id for row in rows]))
+        .values(sent_at=utcnow())
+    )
+    return len(rows)
+
+
+def publish_rows(bus: EventBus, rows: list[OutboxEvent]) -> None:
+    """XADD each row not yet published, with its marker, in one ``MULTI``."""
+    client: redis.Redis = bus.client
+    markers = [PUBLISHED_MARKER.format(event_id=row.event_id) for row in rows]
+    with client.pipeline(transaction=True) as pipe:
+        pipe.watch(*markers)
+        seen = pipe.mget(markers)
+        pipe.multi()
+        fresh = 0
+        for row, marker, already in zip(rows, markers, seen, strict=True):
+            if already:
+                continue
+            bus.publish(from_fields(json.loads(row.fields)), pipe)
+            pipe.set(marker, "1", ex=MARKER_TTL_S)
+            fresh += 1
+        pipe.execute()
+    if fresh < len(rows):
+        log.info("outbox rows already in the stream skipped", extra={"skipped": len(rows) - fresh})

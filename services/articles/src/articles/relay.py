@@ -1,0 +1,149 @@
+"""The outbox relay: ``python -m articles.relay`` (the ``articles-relay`` process).
+
+Each round it publishes scheduled articles whose time has come (status ->
+published, one ``article.published`` each, written to the outbox in the same
+transaction), then sends pending outbox rows to ``events:articles`` in the order they
+were written and marks them sent.
+
+Several relays may run:
+
+- on PostgreSQL every relay works; rows and due articles are claimed with
+  ``SELECT ... FOR UPDATE SKIP LOCKED``, so two relays never take the same row;
+- on SQLite one relay is active at a time: it holds an exclusive ``flock`` on the file
+  ``<database>.relay.lock`` beside the database. The others wait and retry every
+  interval. The kernel drops the lock when its holder dies, even by SIGKILL, so a
+  standby takes over at once. (SQLite is a file on one host, so a file lock reaches
+  every process that can open the database.)
+
+SIGTERM or SIGINT ends the current round and stops the process cleanly.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+
+import redis
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from articles import outbox, store
+from articles.db import Database, normalize_url
+from articles.settings import Settings
+from portalkit.process import start_process
+from portalkit.redis_client import UNAVAILABLE, connect
+from portalkit.streams import EventBus
+
+log = logging.getLogger(__name__)
+
+
+class FileLock:
+    """A non-blocking exclusive ``flock``, held until released or the process dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        if self._fd is not None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def sqlite_lock_path(database_url: str) -> Path:
+    database = make_url(normalize_url(database_url)).database or "articles.db"
+    return Path(f"{database}.relay.lock")
+
+
+class Relay:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database | None = None,
+        client: redis.Redis | None = None,
+    ) -> None:
+        self.settings = settings
+        self.database = database or Database(settings.database_url, pool_size=2)
+        self.bus = EventBus(client or connect(settings.redis_url), settings.stream_maxlen)
+        self.skip_locked = not self.database.sqlite
+        self.lock = (
+            FileLock(sqlite_lock_path(settings.database_url)) if self.database.sqlite else None
+        )
+        self._stop = threading.Event()
+
+    def stop(self, *_: object) -> None:
+        self._stop.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def run_once(self) -> int:
+        """One round: due publications, then every pending event; returns events sent."""
+        with self.database.write_session() as session:
+            due = store.publish_due(session, skip_locked=self.skip_locked)
+        if due:
+            log.info("scheduled articles published", extra={"ids": [a.id for a in due]})
+        sent = 0
+        while not self._stop.is_set():
+            with self.database.write_session() as session:
+                count = outbox.publish_pending(
+                    session, self.bus, self.settings.relay_batch, self.skip_locked
+                )
+            sent += count
+            if count < self.settings.relay_batch:
+                break
+        return sent
+
+    def run(self) -> None:
+        log.info("relay starting", extra={"sqlite": self.database.sqlite})
+        backoff = self.settings.relay_interval_s
+        active = False
+        while not self._stop.is_set():
+            if self.lock is not None and not self.lock.acquire():
+                active = False
+                self._stop.wait(self.settings.relay_interval_s)
+                continue
+            if not active:
+                active = True
+                log.info("relay active")
+            try:
+                self.run_once()
+                backoff = self.settings.relay_interval_s
+            except (*UNAVAILABLE, redis.exceptions.WatchError, DBAPIError) as exc:
+                log.warning("relay round failed; retrying: %s", exc)
+                backoff = min(max(backoff * 2, 0.1), 10.0)
+                self._stop.wait(backoff)
+                continue
+            self._stop.wait(self.settings.relay_interval_s)
+        if self.lock is not None:
+            self.lock.release()
+        self.database.dispose()
+        log.info("relay stopped")
+
+
+def main() -> None:
+    relay = Relay(start_process("articles-relay", Settings.from_env))
+    relay.install_signal_handlers()
+    relay.run()
+
+
+if __name__ == "__main__":
+    main()

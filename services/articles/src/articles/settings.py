@@ -1,0 +1,34 @@
+"""The articles service's settings: the common ones plus its database and relay."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portalkit.config import CommonSettings, database_url, env, integer, number
+
+
+def default_database_url() -> str:
+    """A SQLite file under ./var/ of the directory the process runs in."""
+    return f"sqlite:///{Path(os.getcwd()) / 'var' / 'articles.db'}"
+
+
+@dataclass(frozen=True)
+class Settings(CommonSettings):
+    database_url: str = field(default_factory=default_database_url)
+    relay_interval_s: float = 1.0
+    relay_batch: int = 200
+    db_pool_size: int = 5
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        common = CommonSettings.from_env(environ)
+        return cls(
+            **vars(common),
+            database_url=env("DATABASE_URL", default_database_url(), database_url, environ),
+            relay_interval_s=env("RELAY_INTERVAL_S", "1", number(minimum=0.01), environ),
+            relay_batch=env("RELAY_BATCH", "200", integer(1, 10_000), environ),
+            db_pool_size=env("DB_POOL_SIZE", "5", integer(1, 100), environ),
+        )

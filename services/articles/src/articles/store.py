@@ -1,0 +1,338 @@
+"""Article writes: create, edit, delete, scheduled publication.
+
+Every function here runs inside the caller's transaction and records the event of the
+change in the outbox (:mod:`articles.outbox`) in that same transaction. Routes, the
+relay and the seeding command all write through these functions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from articles import outbox
+from articles.errors import Conflict, Invalid, NotFound, PreconditionFailed
+from articles.models import (
+    Article,
+    ArticleImage,
+    ArticleTag,
+    Category,
+    Revision,
+    SlugHistory,
+    utcnow,
+)
+from articles.representation import iso, snapshot
+from articles.sanitize import clean_html, plain_text
+from articles.vietnamese import fold, slugify
+from portalkit.events import (
+    ArticleDeleted,
+    ArticleEvent,
+    ArticlePublished,
+    ArticleUnpublished,
+    ArticleUpdated,
+)
+
+EDITABLE = (
+    "title",
+    "summary",
+    "body_html",
+    "author",
+    "source",
+    "language",
+    "status",
+    "published_at",
+)
+FALLBACK_SLUG = "bai-viet"
+
+
+# slugs -----------------------------------------------------------------------------
+
+
+def slug_owner(session: Session, slug: str) -> int | None:
+    """The article that has or had ``slug``."""
+    owner = session.scalar(select(Article.id).where(Article.slug == slug))
+    if owner is None:
+        owner = session.scalar(select(SlugHistory.article_id).where(SlugHistory.slug == slug))
+    return owner
+
+
+def free_slug(session: Session, base: str, article_id: int | None = None) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever no other article has or had."""
+    base = base or FALLBACK_SLUG
+    pattern = f"{base}-%"
+    taken = set(
+        session.scalars(
+            select(Article.slug).where(
+                or_(Article.slug == base, Article.slug.like(pattern)),
+                Article.id != (article_id or 0),
+            )
+        )
+    )
+    taken |= set(
+        session.scalars(
+            select(SlugHistory.slug).where(
+                or_(SlugHistory.slug == base, SlugHistory.slug.like(pattern)),
+                SlugHistory.article_id != (article_id or 0),
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def old_slugs(session: Session, article_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(SlugHistory.slug)
+            .where(SlugHistory.article_id == article_id)
+            .order_by(SlugHistory.retired_at, SlugHistory.slug)
+        )
+    )
+
+
+def _change_slug(session: Session, article: Article, slug: str) -> None:
+    owner = slug_owner(session, slug)
+    if owner is not None and owner != article.id:
+        raise Conflict(f"the slug {slug!r} is taken by another article")
+    if slug == article.slug:
+        return
+    session.execute(delete(SlugHistory).where(SlugHistory.slug == slug))
+    session.add(SlugHistory(slug=article.slug, article_id=article.id))
+    article.slug = slug
+
+
+# fields ------------------------------------------------------------------------------
+
+
+def _category(session: Session, slug: str) -> Category:
+    category = session.scalar(select(Category).where(Category.slug == slug))
+    if category is None:
+        raise Invalid({"category": [f"no category has the slug {slug!r}"]})
+    return category
+
+
+def _set_images(article: Article, images: list[dict[str, Any]]) -> None:
+    article.images = [
+        ArticleImage(
+            url=image["url"],
+            caption=image.get("caption"),
+            alt=image.get("alt"),
+            position=image.get("position", index),
+        )
+        for index, image in enumerate(images)
+    ]
+
+
+def _set_tags(article: Article, tags: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for name in tags:
+        name = " ".join(name.split())
+        slug = slugify(name)
+        if slug and slug not in seen:
+            seen[slug] = name
+    current = {tag.slug: tag for tag in article.tags}
+    article.tags = [
+        current.get(slug) or ArticleTag(slug=slug, name=name) for slug, name in seen.items()
+    ]
+    for position, tag in enumerate(article.tags):
+        tag.name = seen[tag.slug]
+        tag.position = position
+
+
+def _index(article: Article) -> None:
+    """Refresh the folded search text (title apart, so it can weigh more)."""
+    article.search_title = fold(article.title)
+    captions = " ".join(image.caption or "" for image in article.images)
+    tags = " ".join(tag.name for tag in article.tags)
+    article.search_body = fold(
+        " ".join([article.summary or "", plain_text(article.body_html or ""), captions, tags])
+    )
+
+
+def _check_schedule(article: Article, now: datetime) -> None:
+    if article.status == "scheduled" and article.published_at is None:
+        raise Invalid({"published_at": ["a scheduled article needs a publication time"]})
+    if article.status == "published" and article.published_at is None:
+        article.published_at = now
+
+
+# events ------------------------------------------------------------------------------
+
+
+def _event(session: Session, cls: type[ArticleEvent], article: Article) -> ArticleEvent:
+    event = cls(
+        article_id=article.id,
+        slug=article.slug,
+        category=article.category.slug if article.category else None,
+        status=article.status,
+        version=article.version,
+        published_at=iso(article.published_at),
+        old_slugs=old_slugs(session, article.id),
+    )
+    outbox.record(session, event)
+    return event
+
+
+def _transition_event(was_published: bool, is_published: bool) -> type[ArticleEvent] | None:
+    if is_published:
+        return ArticleUpdated if was_published else ArticlePublished
+    return ArticleUnpublished if was_published else None
+
+
+# writes ------------------------------------------------------------------------------
+
+
+def create_article(session: Session, data: dict[str, Any], editor: str | None = None) -> Article:
+    """Add an article from validated fields; its slug comes from the title unless given."""
+    now = utcnow()
+    category = _category(session, data["category"])
+    if data.get("slug"):
+        if slug_owner(session, data["slug"]) is not None:
+            raise Conflict(f"the slug {data['slug']!r} is taken by another article")
+        slug = data["slug"]
+    else:
+        slug = free_slug(session, slugify(data["title"]))
+    article = Article(
+        slug=slug,
+        title=data["title"],
+        summary=data.get("summary") or "",
+        body_html=clean_html(data.get("body_html") or ""),
+        category=category,
+        author=data.get("author"),
+        source=data.get("source"),
+        language=data.get("language") or "vi",
+        status=data.get("status") or "draft",
+        published_at=data.get("published_at"),
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    _check_schedule(article, now)
+    _set_images(article, data.get("images") or [])
+    _set_tags(article, data.get("tags") or [])
+    _index(article)
+    session.add(article)
+    session.flush()
+    if article.status == "published":
+        _event(session, ArticlePublished, article)
+    return article
+
+
+def load_for_update(session: Session, article_id: int) -> Article:
+    article = session.scalar(
+        select(Article).where(Article.id == article_id).with_for_update(of=Article)
+    )
+    if article is None:
+        raise NotFound(f"no article has the id {article_id}")
+    return article
+
+
+def update_article(
+    session: Session,
+    article_id: int,
+    changes: dict[str, Any],
+    editor: str | None = None,
+    expected_versions: Collection[int] | None = None,
+) -> Article:
+    """Apply ``changes`` (the fields given), keep the prior version as a revision.
+
+    ``expected_versions`` (from ``If-Match``) must include the current version. Changes that
+    leave the article as it was do not make a new version.
+    """
+    now = utcnow()
+    article = load_for_update(session, article_id)
+    if expected_versions is not None and article.version not in expected_versions:
+        raise PreconditionFailed(
+            f"the article is at version {article.version}; If-Match names another"
+        )
+    before = snapshot(article)
+    was_published = article.status == "published"
+    for name in EDITABLE:
+        if name in changes:
+            value = changes[name]
+            if name == "body_html":
+                value = clean_html(value or "")
+            elif name == "summary":
+                value = value or ""
+            setattr(article, name, value)
+    if "category" in changes:
+        article.category = _category(session, changes["category"])
+    if "images" in changes:
+        _set_images(article, changes["images"] or [])
+    if "tags" in changes:
+        _set_tags(article, changes["tags"] or [])
+    if changes.get("slug"):
+        _change_slug(session, article, changes["slug"])
+    _check_schedule(article, now)
+    session.flush()
+    after = snapshot(article)
+    if {k: v for k, v in after.items() if k != "version"} == {
+        k: v for k, v in before.items() if k != "version"
+    }:
+        return article
+    session.add(
+        Revision(
+            article_id=article.id,
+            version=before["version"],
+            snapshot=json.dumps(before, ensure_ascii=False),
+            editor=editor,
+            created_at=now,
+        )
+    )
+    article.version += 1
+    article.updated_at = now
+    _index(article)
+    session.flush()
+    event = _transition_event(was_published, article.status == "published")
+    if event is not None:
+        _event(session, event, article)
+    return article
+
+
+def delete_article(session: Session, article_id: int, editor: str | None = None) -> None:
+    """Remove an article with its images, tags, revisions and old slugs."""
+    article = load_for_update(session, article_id)
+    _event(session, ArticleDeleted, article)
+    session.delete(article)
+    session.flush()
+
+
+def publish_due(
+    session: Session, now: datetime | None = None, skip_locked: bool = False, limit: int = 100
+) -> list[Article]:
+    """Publish scheduled articles whose time has come; each gets one article.published."""
+    now = now or utcnow()
+    query = (
+        select(Article)
+        .where(Article.status == "scheduled", Article.published_at <= now)
+        .order_by(Article.published_at, Article.id)
+        .limit(limit)
+    )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True, of=Article)
+    due = list(session.scalars(query))
+    for article in due:
+        session.add(
+            Revision(
+                article_id=article.id,
+                version=article.version,
+                snapshot=json.dumps(snapshot(article), ensure_ascii=False),
+                editor="scheduler",
+                created_at=now,
+            )
+        )
+        article.status = "published"
+        article.version += 1
+        article.updated_at = now
+        session.flush()
+        _event(session, ArticlePublished, article)
+    return due
