@@ -2,7 +2,8 @@
 """Container healthchecks of the portal's processes (Dockerfile HEALTHCHECK, Compose).
 
     portal-healthcheck http PORT               GET http://127.0.0.1:PORT/healthz answers 200
-    portal-healthcheck consumer STREAM GROUP   this container's stream consumer read lately
+    portal-healthcheck consumer GROUP STREAM...  this container's consumers of GROUP read
+                                                 each STREAM within the last minute
     portal-healthcheck redis-key KEY           KEY exists in Redis (a lock or a heartbeat)
     portal-healthcheck redis                   Redis at REDIS_URL answers PING
 
@@ -64,36 +65,55 @@ def check_redis_key(key: str) -> str | None:
     return None if exists else f"no key {key}"
 
 
-def check_consumer(stream: str, group: str) -> str | None:
-    """The consumers of this container (named ``<hostname>-<pid>``) read within the limit."""
+def check_consumer(group: str, *streams: str) -> str | None:
+    """The group keeps up with each stream, or this container's consumer read lately.
+
+    portalkit names a consumer ``<hostname>-<pid>``. Redis records a consumer only once
+    an entry is delivered to it, and older Redis versions count its idle time from the
+    last delivery, so a quiet stream proves health by the group being caught up (its
+    last delivered id is the stream's last id); a busy one by this container reading.
+    """
     import redis
 
     mine = f"{socket.gethostname()}-"
-    try:
-        consumers = redis_client().xinfo_consumers(stream, group)
-    except redis.RedisError as exc:
-        return f"{stream}/{group}: {exc}"
-    idle = [c["idle"] for c in consumers if str(c["name"]).startswith(mine)]
-    if not idle:
-        return f"no consumer {mine}* in {stream}/{group}"
-    if min(idle) > CONSUMER_MAX_IDLE_MS:
-        return f"consumer idle for {min(idle)} ms in {stream}/{group}"
+    client = redis_client()
+    for stream in streams:
+        try:
+            groups = {g["name"]: g for g in client.xinfo_groups(stream)}
+            if group not in groups:
+                return f"no group {group} on {stream}"
+            last_id = client.xinfo_stream(stream)["last-generated-id"]
+            if groups[group]["last-delivered-id"] == last_id:
+                continue
+            consumers = client.xinfo_consumers(stream, group)
+        except redis.RedisError as exc:
+            return f"{stream}/{group}: {exc}"
+        idle = [c["idle"] for c in consumers if str(c["name"]).startswith(mine)]
+        if not idle:
+            return f"{stream}/{group} is behind and no consumer {mine}* reads it"
+        if min(idle) > CONSUMER_MAX_IDLE_MS:
+            return f"{stream}/{group} is behind and its consumer is idle for {min(idle)} ms"
     return None
 
 
+# name -> (check, fewest arguments, most arguments)
 CHECKS = {
-    "http": (check_http, 1),
-    "consumer": (check_consumer, 2),
-    "redis-key": (check_redis_key, 1),
-    "redis": (check_redis, 0),
+    "http": (check_http, 1, 1),
+    "consumer": (check_consumer, 2, 10),
+    "redis-key": (check_redis_key, 1, 1),
+    "redis": (check_redis, 0, 0),
 }
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in CHECKS or len(argv) - 1 != CHECKS[argv[0]][1]:
+    if (
+        not argv
+        or argv[0] not in CHECKS
+        or not (CHECKS[argv[0]][1] <= len(argv) - 1 <= CHECKS[argv[0]][2])
+    ):
         sys.stderr.write(__doc__ or "")
         return 2
-    check, _ = CHECKS[argv[0]]
+    check = CHECKS[argv[0]][0]
     problem = check(*argv[1:])
     if problem:
         sys.stderr.write(f"unhealthy: {problem}\n")
