@@ -51,3 +51,8 @@ def client(app):
 @pytest.fixture
 def articles(settings) -> Articles:
     return Articles(settings)
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}

@@ -106,18 +106,21 @@ class ViewCounter:
             self.settings.rate_limit_per_min,
         ]
         screened: list[str | None] = []
+        lines = []
         for view in views:
             reason = self.screen(view)
             screened.append(reason)
             if reason is not None:
-                digest = ""
-            elif view.visitor_id:
+                lines.append(f"{view.article_id}  {reason}\n")
+                continue
+            if view.visitor_id:
                 digest = cookie_digest(view.visitor_id)
             else:
                 digest = anonymous_digest(salt, view.address, view.user_agent)
-            args += (view.article_id, digest, reason or "")
-        reply = self._record(keys=[], args=args)
-        if reply[0] > 0:
+            lines.append(f"{view.article_id} {digest} \n")
+        args.append("".join(lines))
+        reply = self._record(keys=[], args=args).split(" ")
+        if int(reply[0]) > 0:
             raise RateLimited(int(reply[0]))
         outcomes = []
         for index, view in enumerate(views):

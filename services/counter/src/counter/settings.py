@@ -36,7 +36,7 @@ class Settings:
     salt_secret: str = ""
     ranking_cache_s: int = 30
     day_keep_days: int = 35
-    batch_body_bytes: int = 1024 * 1024
+    batch_body_bytes: int = 2 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -49,7 +49,7 @@ class Settings:
             salt_secret=env("COUNTER_SALT_SECRET", "", str, environ),
             ranking_cache_s=env("RANKING_CACHE_S", "30", integer(0, 3600), environ),
             batch_body_bytes=env(
-                "COUNTER_BATCH_BODY_BYTES", "1048576", integer(64 * 1024, 16 << 20), environ
+                "COUNTER_BATCH_BODY_BYTES", "2097152", integer(64 * 1024, 16 << 20), environ
             ),
         )
 

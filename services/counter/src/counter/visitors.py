@@ -1,6 +1,6 @@
 """Who is viewing: the client address, crawler and exclusion screening, visitor digests.
 
-Raw addresses never reach Redis. An anonymous visitor is an HMAC of address and user
+Raw addresses never reach Redis. An anonymous visitor is a MAC of address and user
 agent keyed by a salt that changes every calendar day, so yesterday's digests cannot be
 linked to today's; a reader with the web's cookie is a digest of that id, stable
 across days. Digests are short (128 bits) to keep dedupe keys small.
@@ -108,9 +108,11 @@ class Salts:
 
 
 def anonymous_digest(salt: bytes, address: Address | None, user_agent: str) -> str:
+    """Keyed BLAKE2b (a MAC by design, and faster than HMAC) of address and agent."""
     message = f"{address or ''}\n{user_agent}".encode()
-    return hmac.new(salt, message, hashlib.blake2b).hexdigest()[:32]
+    return hashlib.blake2b(message, key=salt, digest_size=16, person=b"counter-visitor").hexdigest()
 
 
 def address_digest(salt: bytes, address: Address) -> str:
-    return hmac.new(salt, f"rate\n{address}".encode(), hashlib.blake2b).hexdigest()[:32]
+    message = str(address).encode()
+    return hashlib.blake2b(message, key=salt, digest_size=16, person=b"counter-rate").hexdigest()

@@ -121,7 +121,8 @@ class BatchViews(MethodView):
         """Record up to 1,000 views at once (log shippers); same rules as one by one.
 
         Each view gives the reader's address and user agent as logged. The request body
-        may be up to 1 MiB (``COUNTER_BATCH_BODY_BYTES``); other requests up to 16 KiB.
+        may be up to 2 MiB (``COUNTER_BATCH_BODY_BYTES``): room for 1,000 views with
+        the longest fields allowed; every other request is limited to 16 KiB.
         """
         views = [
             View(

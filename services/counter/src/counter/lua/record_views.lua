@@ -6,11 +6,13 @@
 -- ARGV[4] seconds to keep a day's ranking set
 -- ARGV[5] the all-time ranking set
 -- ARGV[6] rate-limit key ("" for none); ARGV[7] requests allowed per minute
--- then per view three values: article id, visitor digest, screening reason ("" = passed)
+-- ARGV[8] the views, one line each: "<article id> <visitor digest> <screening reason>\n"
+--         (digest and reason may be empty; an empty reason means the view passed)
 --
--- Returns {retry_after} then per view {views, status}; retry_after > 0 means the
--- address is over its rate and nothing was done. Status: 1 counted, 0 duplicate,
--- 2 not published, 3 screened out before (crawler, excluded address).
+-- Returns a string: "<retry_after>" then " <views> <status>" per view, in order;
+-- retry_after > 0 means the address is over its rate and nothing was done. Status:
+-- 1 counted, 0 duplicate, 2 not published, 3 screened out before (crawler, excluded).
+-- One string in and one out keeps a 1,000-view batch cheap to encode and decode.
 
 local prefix, window = ARGV[1], tonumber(ARGV[2])
 local day_key, day_ttl, all_key = ARGV[3], tonumber(ARGV[4]), ARGV[5]
@@ -27,14 +29,13 @@ if rate_key ~= '' then
       redis.call('EXPIRE', rate_key, 60)
       ttl = 60
     end
-    return {ttl}
+    return tostring(ttl)
   end
 end
 
-local out = {0}
+local out = {'0'}
 local counted_any = false
-for i = 8, #ARGV, 3 do
-  local id, visitor, screened = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for id, visitor, screened in string.gmatch(ARGV[8], '(%d+) ([^ \n]*) ([^\n]*)\n') do
   local base = prefix .. id .. ':'
   local status
   local views
@@ -55,10 +56,9 @@ for i = 8, #ARGV, 3 do
   if views == nil then
     views = tonumber(redis.call('GET', base .. 'views') or '0')
   end
-  out[#out + 1] = views
-  out[#out + 1] = status
+  out[#out + 1] = views .. ' ' .. status
 end
 if counted_any then
   redis.call('EXPIRE', day_key, day_ttl)
 end
-return out
+return table.concat(out, ' ')
