@@ -4,6 +4,8 @@
     portal-healthcheck http PORT               GET http://127.0.0.1:PORT/healthz answers 200
     portal-healthcheck consumer GROUP STREAM...  this container's consumers of GROUP read
                                                  each STREAM within the last minute
+    portal-healthcheck outbox                    the articles outbox drains: no event waits
+                                                 longer than OUTBOX_MAX_AGE_S (60) seconds
     portal-healthcheck redis-key KEY           KEY exists in Redis (a lock or a heartbeat)
     portal-healthcheck redis                   Redis at REDIS_URL answers PING
 
@@ -96,10 +98,47 @@ def check_consumer(group: str, *streams: str) -> str | None:
     return None
 
 
+def check_outbox() -> str | None:
+    """The relay keeps up: Redis answers and no outbox row waits too long to be sent.
+
+    Runs in the articles image only; it reads the outbox the way the relay does.
+    """
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from articles.db import make_engine
+    from articles.models import OutboxEvent
+    from articles.settings import Settings
+
+    problem = check_redis()
+    if problem:
+        return problem
+    max_age_s = float(os.environ.get("OUTBOX_MAX_AGE_S", "60"))
+    engine = make_engine(Settings.from_env().database_url, pool_size=1)
+    try:
+        with engine.connect() as connection:
+            oldest = connection.execute(
+                select(func.min(OutboxEvent.created_at)).where(OutboxEvent.sent_at.is_(None))
+            ).scalar()
+    except SQLAlchemyError as exc:
+        return f"database: {exc}"
+    finally:
+        engine.dispose()
+    if oldest is None:
+        return None
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    waited = (datetime.now(UTC) - oldest).total_seconds()
+    return f"an outbox event has waited {waited:.0f} s" if waited > max_age_s else None
+
+
 # name -> (check, fewest arguments, most arguments)
 CHECKS = {
     "http": (check_http, 1, 1),
     "consumer": (check_consumer, 2, 10),
+    "outbox": (check_outbox, 0, 0),
     "redis-key": (check_redis_key, 1, 1),
     "redis": (check_redis, 0, 0),
 }

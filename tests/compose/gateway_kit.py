@@ -1,0 +1,141 @@
+"""The gateway's nginx, rendered from deploy/nginx/gateway.conf.template for loopback.
+
+In Compose the nginx image fills the template's ${GATEWAY_*} from the gateway's
+environment in docker-compose.yml and includes it in its http block. Here the same
+template is filled from that same environment, with the upstreams moved to loopback
+ports, the listen port free, and the logs in a temporary folder; a small nginx.conf
+stands in for the image's own and includes it. Debian's nginx runs it, not daemonized.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from support.servers import ROOT, free_port, wait_until
+
+TEMPLATE = ROOT / "deploy" / "nginx" / "gateway.conf.template"
+PLACEHOLDER = re.compile(r"\$\{(GATEWAY_[A-Z0-9_]+)\}")
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+    if not found:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is not installed (.ci/run installs nginx-light)")
+        pytest.skip("nginx is not installed")
+    return found
+
+
+def compose_environment() -> dict[str, str]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return {k: str(v) for k, v in compose["services"]["gateway"]["environment"].items()}
+
+
+def render(values: dict[str, str]) -> str:
+    """The template with every ${GATEWAY_*} filled in (a missing one is an error)."""
+
+    def fill(match: re.Match) -> str:
+        return values[match[1]]
+
+    return PLACEHOLDER.sub(fill, TEMPLATE.read_text())
+
+
+class Gateway:
+    """nginx with the gateway config in front of upstreams on loopback."""
+
+    def __init__(self, workdir: Path, upstreams: dict[str, str]) -> None:
+        self.dir = Path(workdir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.access_log = self.dir / "access.log"
+        self.error_log = self.dir / "error.log"
+        values = compose_environment()
+        values.update(
+            GATEWAY_PORT=f"127.0.0.1:{self.port}",
+            GATEWAY_ACCESS_LOG=str(self.access_log),
+            GATEWAY_RESOLVER="127.0.0.1",
+        )
+        for name, address in upstreams.items():
+            values[f"GATEWAY_{name.upper()}_UPSTREAM"] = address
+        (self.dir / "gateway.conf").write_text(render(values))
+        user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+        temp = "\n".join(
+            f"    {kind}_temp_path {self.dir / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (self.dir / "nginx.conf").write_text(
+            f"""{user}
+daemon off;
+worker_processes 1;
+pid {self.dir / "nginx.pid"};
+error_log {self.error_log} warn;
+events {{ worker_connections 256; }}
+http {{
+{temp}
+    include {self.dir / "gateway.conf"};
+}}
+"""
+        )
+        self.proc: subprocess.Popen | None = None
+
+    def command(self, *extra: str) -> list[str]:
+        return [
+            nginx_binary(),
+            "-p",
+            str(self.dir),
+            "-c",
+            str(self.dir / "nginx.conf"),
+            "-e",
+            str(self.error_log),
+            *extra,
+        ]
+
+    def check(self) -> subprocess.CompletedProcess:
+        """``nginx -t`` on the rendered configuration."""
+        return subprocess.run(self.command("-t"), capture_output=True, text=True, timeout=30)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Gateway:
+        self.proc = subprocess.Popen(
+            self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+        def up() -> bool:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"nginx exited:\n{self.errors()}")
+            return requests.get(self.url + "/gateway/healthz", timeout=1).status_code == 200
+
+        wait_until(up, timeout=15)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def errors(self) -> str:
+        return self.error_log.read_text() if self.error_log.exists() else ""
+
+    def logged(self) -> list[dict]:
+        """The access log: one JSON object per request."""
+        import json
+
+        if not self.access_log.exists():
+            return []
+        return [json.loads(line) for line in self.access_log.read_text().splitlines() if line]
