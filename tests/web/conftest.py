@@ -11,10 +11,24 @@ import socket
 from collections.abc import Callable, Iterator
 
 import pytest
+import requests
 from flask import Flask
 
+from support.portal_content import Content
+from support.servers import RedisServer, wait_until
+from support.stack import Stack
 from web import create_app
 from web.settings import Settings
+
+SERVICES = (
+    "articles",
+    "articles-relay",
+    "counter",
+    "counter-consumer",
+    "weather",
+    "weather-worker",
+    "weather-beat",
+)
 
 
 @pytest.fixture
@@ -53,3 +67,61 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask):
     return app.test_client()
+
+
+# --- the real services: the Procfile stack on free ports ------------------------------
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory) -> Iterator[Stack]:
+    """articles, counter and weather (with relay, consumer, worker, beat) on their own Redis."""
+    redis_server = RedisServer().start()
+    portal = Stack(tmp_path_factory.mktemp("stack"), redis_server.url)
+    try:
+        portal.migrate()
+        portal.start(*SERVICES)
+        yield portal
+    finally:
+        portal.close()
+        redis_server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def content(stack: Stack) -> Content:
+    """Sample categories and articles, published and known to the counter."""
+    made = Content.publish(stack)
+    made.wait_until_consumed()
+    wait_for_weather(stack)
+    return made
+
+
+def wait_for_weather(stack: Stack) -> None:
+    """Until the worker has fetched the default place from the fake provider."""
+    try:
+        wait_until(
+            lambda: requests.get(stack.url("weather") + "/v1/weather", timeout=2).ok, 60, 0.2
+        )
+    except AssertionError:
+        logs = "\n".join(f"--- {n}\n{stack.output(n)[-2000:]}" for n in SERVICES[4:])
+        raise AssertionError(f"no weather reading:\n{logs}") from None
+
+
+@pytest.fixture
+def live_app(make_app, stack: Stack, content: Content) -> Flask:
+    """The web app in-process, reading the real services, caching in the stack's Redis."""
+    return make_app(
+        redis_url=stack.env["REDIS_URL"],
+        articles_url=stack.url("articles"),
+        counter_url=stack.url("counter"),
+        weather_url=stack.url("weather"),
+        per_page=5,
+    )
+
+
+@pytest.fixture
+def live(live_app: Flask):
+    """A client of ``live_app`` that starts with an empty page cache."""
+    cache = live_app.extensions["web.apis"].cache.client
+    for key in cache.scan_iter("web:*"):
+        cache.delete(key)
+    return live_app.test_client()

@@ -60,7 +60,12 @@ def weather_box(reading: Any, places: Any, place: str | None) -> dict[str, Any]:
     reading = value_or(reading, None)
     text = describe_weather(reading, current_language()) if reading else None
     current = (reading or {}).get("location", {}).get("slug") or place
-    return {"text": text, "places": value_or(places, []) or [], "place": current}
+    return {
+        "text": text,
+        "places": value_or(places, []) or [],
+        "place": current,
+        "attribution": (reading or {}).get("attribution"),
+    }
 
 
 def tree_from(result: Any) -> CategoryTree:
