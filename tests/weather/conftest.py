@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-from pathlib import Path
 
 import pytest
+from weather_kit import TOKEN, procfile_command
 
 from support.provider import FakeProvider
-from support.servers import ROOT, Process
+from support.servers import Process
 from weather import create_app
-from weather.locations import DEFAULT_LOCATIONS
 from weather.settings import Settings
-
-TOKEN = "weather-test-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-PLACES = {(str(place.lat), str(place.lon)): place.slug for place in DEFAULT_LOCATIONS}
 
 
 @pytest.fixture
@@ -24,11 +18,6 @@ def provider():
     server = FakeProvider().start()
     yield server
     server.stop()
-
-
-def requests_by_place(provider: FakeProvider) -> dict[str, int]:
-    with provider.lock:
-        return {PLACES[key]: count for key, count in provider.requests.items()}
 
 
 @pytest.fixture
@@ -70,30 +59,6 @@ def client(app):
 @pytest.fixture
 def fetcher(app):
     return app.extensions["weather"]
-
-
-def procfile_command(name: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        key, sep, command = line.partition(":")
-        if sep and key.strip() == name:
-            return command.strip()
-    raise LookupError(f"no {name} line in the Procfile")
-
-
-def process_env(redis_url: str, provider: FakeProvider, **extra: str) -> dict[str, str]:
-    venv_bin = str(Path(sys.executable).parent)
-    env = {
-        "PATH": f"{venv_bin}:{Path('/usr/bin')}:{Path('/bin')}",
-        "REDIS_URL": redis_url,
-        "OPEN_METEO_URL": provider.url,
-        "API_TOKENS": f"editor:{TOKEN}",
-        "WEATHER_CONNECT_TIMEOUT_S": "1",
-        "WEATHER_READ_TIMEOUT_S": "2",
-        "WEATHER_WORKER_CONCURRENCY": "1",
-        "LOG_LEVEL": "INFO",
-    }
-    env.update(extra)
-    return env
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ several times an interval for the places still due (see ``Settings.tick_s``).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Celery, Task
@@ -24,6 +25,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "broker_transport_options": {"global_keyprefix": "weather:celery:"},
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,
+        "result_expires": None,
         "task_default_queue": "weather",
         "task_acks_late": False,
         "worker_prefetch_multiplier": 1,
@@ -64,4 +66,6 @@ def celery_init_app(app: Flask) -> Celery:
 @setup_logging.connect
 def _json_logs(loglevel: Any = None, **_: Any) -> None:
     """Worker and beat log JSON lines like every other process."""
+    if isinstance(loglevel, int):
+        loglevel = logging.getLevelName(loglevel)
     configure_logging("weather", str(loglevel or "INFO").upper())

@@ -1,0 +1,61 @@
+"""Beat and workers as the Procfile runs them: each place fetched once per interval."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from weather_kit import process_env, requests_by_place
+
+from support.servers import wait_until
+from weather.locations import DEFAULT_LOCATIONS
+from weather.store import Observation
+
+INTERVAL_S = 2
+INTERVALS = 10
+SLUGS = [place.slug for place in DEFAULT_LOCATIONS]
+
+
+def fetched_intervals(redis_client, slug: str) -> list[int]:
+    """The interval number of every stored fetch of ``slug``, oldest first."""
+    texts = redis_client.lrange(f"weather:history:{slug}", 0, -1)
+    return sorted(Observation.from_json(text).interval for text in texts)
+
+
+@pytest.mark.slow
+def test_three_workers_and_two_beats_fetch_each_place_once_per_interval(
+    redis_url, redis_client, provider, procfile_processes
+):
+    env = process_env(redis_url, provider, WEATHER_INTERVAL_S=str(INTERVAL_S))
+    workers = [procfile_processes("weather-worker", env) for _ in range(3)]
+    beats = [procfile_processes("weather-beat", env) for _ in range(2)]
+
+    def enough() -> bool:
+        for process in workers + beats:
+            if not process.alive():
+                pytest.fail(f"{process.name} exited:\n{process.output()[-3000:]}")
+        return all(len(fetched_intervals(redis_client, s)) >= INTERVALS + 1 for s in SLUGS)
+
+    wait_until(enough, timeout=INTERVAL_S * (INTERVALS + 12), interval=0.5)
+    for beat in beats:
+        beat.stop()
+    time.sleep(INTERVAL_S + 1)  # fetches already queued run or expire
+    for worker in workers:
+        worker.stop()
+
+    requests = requests_by_place(provider)
+    per_place = {slug: fetched_intervals(redis_client, slug) for slug in SLUGS}
+    duplicates = sum(len(n) - len(set(n)) for n in per_place.values())
+    gaps = sum((n[-1] - n[0] + 1) - len(set(n)) for n in per_place.values())
+    extra_requests = sum(requests.get(slug, 0) - len(per_place[slug]) for slug in SLUGS)
+    counts = sorted({len(n) for n in per_place.values()})
+    print(
+        f"\nschedule: interval={INTERVAL_S}s workers=3 beats=2 places={len(SLUGS)} "
+        f"intervals_per_place={counts} provider_requests={sum(requests.values())} "
+        f"duplicates={duplicates} gaps={gaps} requests_without_observation={extra_requests}"
+    )
+    assert duplicates == 0
+    assert gaps == 0
+    assert extra_requests == 0
+    assert all(len(n) >= INTERVALS for n in per_place.values())
+    assert len({tuple(n) for n in per_place.values()}) == 1, "every place, the same intervals"
