@@ -54,6 +54,13 @@ class PublicationTime(fields.AwareDateTime):
             **kwargs,
         )
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ma.ValidationError("out of range") from None
+
 
 # categories --------------------------------------------------------------------------
 
@@ -117,11 +124,11 @@ class ImageSchema(ma.Schema):
 class ArticleWriteSchema(ma.Schema):
     """The fields an editor sets; ``category`` is a category slug."""
 
-    title = Text(required=True, validate=validate.Length(min=1, max=300))
+    title = Text(validate=validate.Length(min=1, max=300))
     slug = slug_field()
     summary = Text(allow_none=True, validate=validate.Length(max=5000))
     body_html = Text(allow_none=True, validate=validate.Length(max=900_000))
-    category = slug_field(required=True)
+    category = slug_field()
     author = Text(allow_none=True, validate=validate.Length(max=200))
     source = Text(allow_none=True, validate=validate.Length(max=200))
     language = fields.String(validate=validate.OneOf(LANGUAGES))
@@ -141,14 +148,12 @@ class ArticleWriteSchema(ma.Schema):
 
 
 class ArticleCreateSchema(ArticleWriteSchema):
-    pass
+    title = Text(required=True, validate=validate.Length(min=1, max=300))
+    category = slug_field(required=True)
 
 
 class ArticleUpdateSchema(ArticleWriteSchema):
     """Any subset of the writable fields."""
-
-    class Meta:
-        partial = True
 
 
 class ArticleListItemSchema(ma.Schema):

@@ -1,0 +1,146 @@
+"""Fixtures for the articles suite: every test runs on SQLite and on PostgreSQL.
+
+The PostgreSQL run uses ``TEST_DATABASE_URL`` in a schema of its own (dropped at the
+end), so it never touches other tables of that database. Without the variable the
+PostgreSQL half is skipped locally and fails under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from articles_factories import AUTH, TOKEN, TREE, ArticleFactory
+from sqlalchemy import create_engine, text
+
+from articles import create_app
+from articles.db import Database, normalize_url
+from articles.manage import upgrade
+from articles.settings import Settings
+
+TABLES = (
+    "outbox",
+    "revisions",
+    "slug_history",
+    "article_tags",
+    "article_images",
+    "articles",
+    "categories",
+)
+
+
+def postgres_url_or_skip() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("TEST_DATABASE_URL is not set; under CI the PostgreSQL run is mandatory")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    return url
+
+
+def with_search_path(url: str, schema: str) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A migrated, empty database of each kind, for the whole session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('articles-db') / 'articles.db'}"
+        database = Database(url)
+        upgrade(database.engine)
+        database.dispose()
+        yield url
+        return
+    base = normalize_url(postgres_url_or_skip())
+    schema = f"articles_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = with_search_path(base, schema)
+    database = Database(url)
+    upgrade(database.engine)
+    database.dispose()
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_settings(database_url) -> Settings:
+    return Settings(
+        database_url=database_url,
+        api_tokens={TOKEN: "editor"},
+        relay_interval_s=0.05,
+        log_level="WARNING",
+    )
+
+
+@pytest.fixture(scope="session")
+def app(base_settings):
+    app = create_app(base_settings)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["articles.db"].dispose()
+
+
+@pytest.fixture
+def db(app) -> Database:
+    """The app's database, emptied before the test."""
+    database: Database = app.extensions["articles.db"]
+    with database.engine.begin() as connection:
+        if database.sqlite:
+            connection.execute(text("UPDATE categories SET parent_id = NULL"))
+            for table in TABLES:
+                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our table names
+        else:
+            connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    return database
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def settings(base_settings, redis_url) -> Settings:
+    """Settings pointing at the test database and an empty test Redis."""
+    return Settings(**{**vars(base_settings), "redis_url": redis_url})
+
+
+@pytest.fixture
+def process_env(settings) -> dict[str, str]:
+    """Environment for a child process (relay, manage) on the same databases."""
+    return {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "API_TOKENS": f"editor:{TOKEN}",
+        "RELAY_INTERVAL_S": "0.05",
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture
+def categories(client) -> list[dict]:
+    """A small provincial category tree."""
+    made = []
+    for slug, name, parent in TREE:
+        body = {"slug": slug, "name": name}
+        if parent:
+            body["parent"] = parent
+        response = client.post("/v1/categories", json=body, headers=AUTH)
+        assert response.status_code == 201, response.get_json()
+        made.append(response.get_json())
+    return made
+
+
+@pytest.fixture
+def make_article(client, categories) -> ArticleFactory:
+    return ArticleFactory(client)

@@ -1,0 +1,61 @@
+"""``/v1/categories``: the tree, one category, creation."""
+
+from __future__ import annotations
+
+from articles_factories import AUTH
+
+
+def test_tree_nests_children_under_their_parents(client, categories):
+    tree = client.get("/v1/categories").get_json()["items"]
+    assert [node["slug"] for node in tree] == ["tin-trong-tinh", "tin-trong-nuoc", "thong-bao"]
+    province = tree[0]
+    assert [child["slug"] for child in province["children"]] == [
+        "chinh-tri",
+        "kinh-te",
+        "an-ninh-quoc-phong",
+    ]
+    assert province["children"][2]["parent"] == "tin-trong-tinh"
+    assert province["children"][2]["breadcrumb"] == [
+        {"slug": "tin-trong-tinh", "name": "Tin trong tỉnh"},
+        {"slug": "an-ninh-quoc-phong", "name": "An ninh - Quốc phòng"},
+    ]
+
+
+def test_one_category_has_breadcrumb_and_children(client, categories):
+    response = client.get("/v1/categories/an-ninh-quoc-phong")
+    assert response.status_code == 200
+    category = response.get_json()
+    assert category["name"] == "An ninh - Quốc phòng"
+    assert [crumb["name"] for crumb in category["breadcrumb"]] == [
+        "Tin trong tỉnh",
+        "An ninh - Quốc phòng",
+    ]
+    assert category["children"] == []
+    root = client.get("/v1/categories/tin-trong-tinh").get_json()
+    assert len(root["children"]) == 3
+    assert client.get("/v1/categories/khong-co").status_code == 404
+
+
+def test_create_derives_the_slug_and_links_the_parent(client, categories):
+    response = client.post(
+        "/v1/categories",
+        json={"name": "Văn hóa - Xã hội", "name_en": "Culture", "parent": "tin-trong-tinh"},
+        headers=AUTH,
+    )
+    assert response.status_code == 201
+    category = response.get_json()
+    assert category["slug"] == "van-hoa-xa-hoi"
+    assert response.headers["Location"] == "/v1/categories/van-hoa-xa-hoi"
+    assert category["breadcrumb"][0]["slug"] == "tin-trong-tinh"
+
+
+def test_create_refuses_a_taken_slug_an_unknown_parent_and_bad_fields(client, categories):
+    taken = client.post("/v1/categories", json={"name": "Kinh tế"}, headers=AUTH)
+    assert taken.status_code == 409
+    orphan = client.post("/v1/categories", json={"name": "Con", "parent": "khong-co"}, headers=AUTH)
+    assert orphan.status_code == 422
+    assert "parent" in orphan.get_json()["errors"]
+    blank = client.post("/v1/categories", json={"name": ""}, headers=AUTH)
+    assert blank.status_code == 422
+    unnamed = client.post("/v1/categories", json={"name": "!!!"}, headers=AUTH)
+    assert unnamed.status_code == 422
