@@ -10,8 +10,8 @@ import re
 
 import pytest
 import requests
-from gateway_kit import Gateway, compose_environment, render
 
+from support.gateway import Gateway, compose_environment, render
 from support.servers import free_port
 
 ROUTES = [

@@ -10,6 +10,7 @@ stands in for the image's own and includes it. Debian's nginx runs it, not daemo
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import shutil
@@ -134,8 +135,6 @@ http {{
 
     def logged(self) -> list[dict]:
         """The access log: one JSON object per request."""
-        import json
-
         if not self.access_log.exists():
             return []
         return [json.loads(line) for line in self.access_log.read_text().splitlines() if line]

@@ -1,0 +1,146 @@
+"""The whole Procfile stack behind the gateway's nginx, shaped like docker-compose.yml.
+
+Every process of the Procfile runs its own command line on a free loopback port; Redis
+wants a password and keeps an append-only file, as in Compose; the articles database
+is SQLite, then PostgreSQL (``TEST_DATABASE_URL``, in a schema of its own that is
+dropped at the end; required under ``CI=true``); the weather provider is the local fake.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import redis
+
+from support.gateway import Gateway
+from support.servers import free_port, redis_server_binary, wait_until
+from support.stack import HTTP_PROCESSES, Stack, procfile
+
+REDIS_PASSWORD = "e2e-redis-password"
+
+
+class PasswordRedis:
+    """A redis-server like Compose's: requirepass, AOF with appendfsync everysec."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.dir = workdir
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://:{REDIS_PASSWORD}@127.0.0.1:{self.port}/0"
+
+    def start(self) -> PasswordRedis:
+        self.proc = subprocess.Popen(
+            [
+                redis_server_binary(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.dir),
+                "--requirepass",
+                REDIS_PASSWORD,
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+        wait_until(client.ping, timeout=10)
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("TEST_DATABASE_URL is not set; under CI the PostgreSQL run is mandatory")
+        pytest.skip("TEST_DATABASE_URL is not set")
+    return url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'articles.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    from articles.db import normalize_url
+
+    base = postgres_url()
+    schema = f"e2e_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalize_url(base))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def portal_redis(tmp_path_factory) -> Iterator[PasswordRedis]:
+    server = PasswordRedis(tmp_path_factory.mktemp("e2e-redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
+    """Every Procfile process, started once per database, on an empty Redis."""
+    client = redis.Redis.from_url(portal_redis.url)
+    client.flushall()
+    client.close()
+    workdir = tmp_path_factory.mktemp("e2e-stack")
+    running = Stack(
+        workdir,
+        portal_redis.url,
+        database_url,
+        env={
+            "COUNTER_SALT_SECRET": "e2e-counter-salt",
+            "SECRET_KEY": "e2e-web-secret-key-0123456789",
+            "FORWARDED_ALLOW_IPS": "*",
+        },
+    )
+    try:
+        running.migrate()
+        # Nine processes boot at once on a shared machine: give them time to.
+        running.start(*procfile(), wait=False)
+        for name in HTTP_PROCESSES:
+            running.wait_ready(name, timeout=120)
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory, stack) -> Iterator[Gateway]:
+    """The gateway's nginx in front of the stack, as Compose runs it in front of services."""
+    proxy = Gateway(
+        tmp_path_factory.mktemp("e2e-gateway"),
+        {name: f"127.0.0.1:{stack.ports[name]}" for name in HTTP_PROCESSES},
+    )
+    yield proxy.start()
+    proxy.stop()
