@@ -1,63 +1,21 @@
-"""The articles service: articles, the category tree, Vietnamese search, the outbox."""
+"""The articles service: articles, the category tree, Vietnamese search, the outbox.
+
+Importing the package stays light (the relay and ``manage`` do not load Flask); the
+app factory lives in :mod:`articles.app`.
+"""
 
 from __future__ import annotations
 
-import logging
+from typing import TYPE_CHECKING
 
-from flask import Flask, Response
-from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+if TYPE_CHECKING:
+    from flask import Flask
 
-from portalkit.api import create_api
-from portalkit.config import as_dict, load_or_exit
-from portalkit.http import init_http
-from portalkit.logging import configure_logging
-from portalkit.problems import problem
-
-SERVICE = "articles"
-DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
-
-log = logging.getLogger(__name__)
-
-
-def create_app(settings=None) -> Flask:
-    """Build the API app; nothing connects until the first request."""
-    from articles.api import articles, categories, media
-    from articles.db import Database
-    from articles.errors import DomainError
     from articles.settings import Settings
 
-    if settings is None:
-        settings = load_or_exit(Settings.from_env)
-        configure_logging(SERVICE, settings.log_level)
-    app = Flask(__name__)
-    app.config.update(as_dict(settings))
-    db = Database(settings.database_url, settings.db_pool_size)
-    app.extensions["articles.db"] = db
-    init_http(
-        app,
-        SERVICE,
-        ready_checks={"database": db.ping},
-        unavailable=DATABASE_UNAVAILABLE,
-        max_body_bytes=settings.max_body_bytes,
-    )
-    api = create_api(
-        app,
-        "Articles API",
-        "Articles of the Yên Bái portal: categories, accent-insensitive search, "
-        "publishing workflow, revisions. Writes need a bearer token.",
-    )
-    api.register_blueprint(categories.blp)
-    api.register_blueprint(articles.blp)
-    api.register_blueprint(media.blp)
 
-    @app.errorhandler(DomainError)
-    def _domain_error(exc: DomainError) -> Response:
-        return problem(exc.status, exc.detail, errors=exc.errors)
+def create_app(settings: Settings | None = None) -> Flask:
+    """The API app (``gunicorn "articles:create_app()"``)."""
+    from articles.app import create_app as build
 
-    @app.errorhandler(IntegrityError)
-    def _integrity_error(exc: IntegrityError) -> Response:
-        log.info("write refused by a constraint: %s", exc.orig)
-        return problem(409, "the change conflicts with existing data (a slug already taken?)")
-
-    return app
+    return build(settings)

@@ -27,8 +27,14 @@ PUBLISHED_MARKER = "articles:outbox:published:{event_id}"
 MARKER_TTL_S = 7 * 24 * 3600
 
 
+RECORDED = "articles.outbox.recorded"
+"""``session.info`` key: ids of the events recorded through this session (for callers
+that want to know what a change emitted)."""
+
+
 def record(session: Session, event: ArticleEvent) -> OutboxEvent:
     """Queue ``event`` for publication with whatever else this transaction commits."""
+    session.info.setdefault(RECORDED, []).append(event.id)
     row = OutboxEvent(
         event_id=event.id,
         event_type=event.type,
