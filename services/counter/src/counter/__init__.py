@@ -1,24 +1,36 @@
-"""The counter service: exact, deduplicated, bot-proof view counts with rankings."""
+"""The counter service: exact, deduplicated, bot-proof view counts with rankings.
+
+The web stack is imported inside :func:`create_app`, so ``python -m counter.consumer``
+starts without loading Flask and the OpenAPI machinery.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import TYPE_CHECKING
 
 from counter.clock import Clock, system_clock
-from counter.counting import RateLimited, ViewCounter
-from counter.settings import VIEW_BODY_BYTES, Settings
-from portalkit.api import create_api
-from portalkit.config import as_dict, load_or_exit
-from portalkit.http import init_http
-from portalkit.logging import configure_logging
-from portalkit.problems import problem
-from portalkit.redis_client import connect, ping
+from counter.settings import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 BATCH_ENDPOINT = "views.BatchViews"
 
 
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Flask:
     """Build the app; ``clock`` lets tests move time across the portal's midnight."""
+    from flask import Flask, Response, request
+
+    from counter.api import blp
+    from counter.counting import RateLimited, ViewCounter
+    from counter.settings import VIEW_BODY_BYTES
+    from portalkit.api import create_api
+    from portalkit.config import as_dict, load_or_exit
+    from portalkit.http import init_http
+    from portalkit.logging import configure_logging
+    from portalkit.problems import problem
+    from portalkit.redis_client import connect, ping
+
     if settings is None:
         settings = load_or_exit(Settings.from_env)
         configure_logging("counter", settings.log_level)
@@ -59,7 +71,5 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         "Counter API",
         "View counts, unique visitors and most-viewed rankings of the portal's articles.",
     )
-    from counter.api import blp
-
     api.register_blueprint(blp)
     return app
