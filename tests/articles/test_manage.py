@@ -1,0 +1,75 @@
+"""``python -m articles.manage``: migrations, sample content, and the images it uses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from articles_factories import outbox_rows
+from sqlalchemy import text
+
+from articles.seed import ARTICLES, seed
+from support.servers import ROOT
+
+
+def manage(process_env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "articles.manage", *args],
+        env={**process_env, "PATH": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_upgrade_is_idempotent_and_seed_if_empty_runs_once(db, process_env):
+    upgraded = manage(process_env, "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    first = manage(process_env, "seed", "--if-empty")
+    assert first.returncode == 0, first.stderr + first.stdout
+    assert f"{len(ARTICLES)} articles added" in first.stdout
+    second = manage(process_env, "seed", "--if-empty")
+    assert second.returncode == 0
+    assert "0 articles added" in second.stdout
+    with db.engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+    assert count == len(ARTICLES)
+
+
+def test_seeded_content_is_served_with_events_for_published_samples(client, db):
+    assert seed(db) == len(ARTICLES) >= 20
+    listing = client.get("/v1/articles?per_page=100").get_json()
+    published = [a for a in ARTICLES if a.get("status", "published") == "published"]
+    assert listing["total"] == len(published)
+    events = outbox_rows(db)
+    assert [row["event_type"] for row in events] == ["article.published"] * len(published)
+    assert all(item["source"] for item in listing["items"])
+    assert sum(item["source"] == "CTTĐT" for item in listing["items"]) >= 12
+    assert all(item["author"] for item in listing["items"])
+    tree = client.get("/v1/categories").get_json()["items"]
+    province = next(node for node in tree if node["slug"] == "tin-trong-tinh")
+    assert [child["name"] for child in province["children"]] == [
+        "Chính trị",
+        "Kinh tế",
+        "Văn hóa - Xã hội",
+        "An ninh - Quốc phòng",
+    ]
+    assert client.get("/v1/articles?q=an ninh trat tu").get_json()["total"] >= 1
+    with_images = [item for item in listing["items"] if item["images"]]
+    assert len(with_images) >= 3
+    for item in with_images:
+        url = item["images"][0]["url"]
+        assert url.startswith("/media/")
+        image = client.get(url)
+        assert image.status_code == 200
+        assert image.mimetype == "image/svg+xml"
+        assert b"<svg" in image.data
+
+
+def test_media_refuses_unknown_and_unsafe_names(client):
+    for name in ("khong-co.svg", "..%2Fapp.py", "x.png", "%00.svg"):
+        response = client.get(f"/media/{name}")
+        assert response.status_code == 404, name
+        assert response.mimetype == "application/problem+json"
