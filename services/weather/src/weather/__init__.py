@@ -10,7 +10,7 @@ from portalkit.config import as_dict, load_or_exit
 from portalkit.http import init_http
 from portalkit.logging import configure_logging
 from portalkit.redis_client import connect, ping
-from weather.api import blp
+from weather.api import SLUG_DOC, SlugConverter, blp
 from weather.celery_app import celery_config, celery_init_app
 from weather.fetcher import Fetcher
 from weather.settings import Settings
@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         configure_logging("weather", settings.log_level)
     app = Flask(__name__)
     app.config.update(as_dict(settings))
+    app.url_map.converters["slug"] = SlugConverter
     app.config["CELERY"] = celery_config(settings)
     client = connect(settings.redis_url)
     app.extensions["weather"] = Fetcher.build(settings, client)
@@ -37,5 +38,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         "Weather API",
         "Current weather of the province's places, fetched on a schedule from the provider.",
     )
+    api.register_converter(SlugConverter, lambda _converter: SLUG_DOC)
     api.register_blueprint(blp)
     return app

@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.routing import BaseConverter
 
 from portalkit.api import BEARER
 from portalkit.auth import require_token
@@ -18,6 +19,15 @@ from weather.fetcher import Fetcher
 from weather.locations import Location
 from weather.store import Observation
 from weather.tasks import queue_refresh
+
+
+class SlugConverter(BaseConverter):
+    """A place's slug in a URL: lower-case ASCII words joined by '-'."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+SLUG_DOC = {"type": "string", "pattern": f"^{SlugConverter.regex}$", "example": "yen-bai"}
 
 blp = Blueprint("weather", __name__, url_prefix="/v1", description="Weather of the province")
 
@@ -151,7 +161,7 @@ class DefaultWeather(MethodView):
         return current_weather(_fetcher().settings.weather_default_location)
 
 
-@blp.route("/weather/<string:slug>")
+@blp.route("/weather/<slug:slug>")
 class PlaceWeather(MethodView):
     @blp.response(200, WeatherSchema)
     @blp.alt_response(404, response="NOT_FOUND")
