@@ -76,7 +76,7 @@ def client(app: Flask):
 def stack(tmp_path_factory) -> Iterator[Stack]:
     """articles, counter and weather (with relay, consumer, worker, beat) on their own Redis."""
     redis_server = RedisServer().start()
-    portal = Stack(tmp_path_factory.mktemp("stack"), redis_server.url)
+    portal = Stack(tmp_path_factory.mktemp("stack"), redis_server.url, env={"RANKING_CACHE_S": "1"})
     try:
         portal.migrate()
         portal.start(*SERVICES)

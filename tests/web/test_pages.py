@@ -7,6 +7,7 @@ import re
 import requests
 
 from support.portal_content import FEATURE
+from support.servers import wait_until
 
 ARTICLE_PATH = re.compile(r"^/an-ninh-quoc-phong/[a-z0-9-]+-\d+\.html$")
 
@@ -122,3 +123,51 @@ def test_media_is_served_from_the_same_origin(live, content):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert live.get("/media/khong-co.svg").status_code == 404
+
+
+def test_article_markup_is_inserted_never_run_as_a_template(live, content):
+    article = content.article(
+        body_html="<p>Biểu thức {{ 7*7 }} và {% if true %}khối{% endif %} giữ nguyên.</p>"
+        '<p onclick="alert(1)">Đoạn<script>alert(2)</script> cuối.</p>'
+    )
+
+    page = live.get(f"/{article['category']['slug']}/{article['slug']}-{article['id']}.html").text
+
+    assert "{{ 7*7 }}" in page
+    assert "{% if true %}khối{% endif %}" in page
+    assert "alert(" not in page
+    assert "onclick" not in page
+
+
+def test_most_read_this_week_is_on_the_home_page(live, stack, content):
+    article = content.article(title="Bài được đọc nhiều nhất tuần này")
+    for reader in ("a", "b", "c"):
+        requests.post(
+            f"{stack.url('counter')}/v1/views",
+            json={"article_id": article["id"], "visitor_id": f"reader-{reader}"},
+            headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0) Chrome/120"},
+            timeout=5,
+        ).raise_for_status()
+
+    def most_read() -> str:
+        page = live.get("/").text
+        return page.split("Đọc nhiều trong tuần", 1)[-1].split("</ol>")[0]
+
+    # the counter keeps a merged weekly ranking for RANKING_CACHE_S (1 s in this stack)
+    assert wait_until(lambda: "Bài được đọc nhiều nhất tuần này" in most_read(), timeout=10)
+
+
+def test_a_stale_reading_says_when_it_was_measured(live, stack, content):
+    stack.provider.set("500")
+    try:
+        wait_until(
+            lambda: requests.get(f"{stack.url('weather')}/v1/weather", timeout=2).json()["stale"],
+            timeout=60,
+            interval=0.5,
+        )
+        page = text_of(live.get(feature_path(content)).text)
+    finally:
+        stack.provider.set("ok")
+
+    assert re.search(r"Số liệu đo lúc \d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", page)
+    assert "Thấp nhất" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -34,3 +35,18 @@ def test_the_compiled_catalog_matches_its_source():
     with (CATALOG / "messages.mo").open("rb") as compiled:
         mo = entries(read_mo(compiled))
     assert mo == po, "run: pybabel compile -d services/web/src/web/translations"
+
+
+def test_every_message_in_the_code_is_in_the_catalog():
+    package = Path(web.__file__).parent
+    found = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(
+            package,
+            method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2)},
+        )
+    }
+    with (CATALOG / "messages.po").open("rb") as source:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(source) if m.id}
+    assert found - known == set(), "extract and update the catalog (see messages.po)"
