@@ -13,6 +13,15 @@ from weather.store import Observation
 
 INTERVAL_S = 2
 INTERVALS = 10
+
+
+@pytest.fixture
+def app(make_settings):
+    from weather import create_app
+
+    return create_app(make_settings(weather_interval_s=INTERVAL_S))
+
+
 SLUGS = [place.slug for place in DEFAULT_LOCATIONS]
 
 
@@ -59,3 +68,29 @@ def test_three_workers_and_two_beats_fetch_each_place_once_per_interval(
     assert extra_requests == 0
     assert all(len(n) >= INTERVALS for n in per_place.values())
     assert len({tuple(n) for n in per_place.values()}) == 1, "every place, the same intervals"
+
+
+@pytest.mark.slow
+def test_a_backlog_from_intervals_without_a_worker_never_reaches_the_provider(
+    redis_url, redis_client, provider, procfile_processes, fetcher
+):
+    env = process_env(redis_url, provider, WEATHER_INTERVAL_S=str(INTERVAL_S))
+    procfile_processes("weather-beat", env)
+    wait_until(lambda: redis_client.llen("weather:celery:weather") > 0, timeout=30)
+    first_queued, _ = fetcher.current_interval()
+    wait_until(lambda: fetcher.current_interval()[0] >= first_queued + 3, timeout=30)
+
+    worker_started, _ = fetcher.current_interval()
+    procfile_processes("weather-worker", env)
+    wait_until(lambda: all(fetched_intervals(redis_client, slug) for slug in SLUGS), timeout=60)
+    wait_until(lambda: redis_client.llen("weather:celery:weather") == 0, timeout=30)
+
+    per_place = {slug: fetched_intervals(redis_client, slug) for slug in SLUGS}
+    requests = requests_by_place(provider)
+    print(
+        f"\nbacklog: queued_from_interval={first_queued} worker_started={worker_started} "
+        f"fetched_intervals={sorted({n for v in per_place.values() for n in v})} "
+        f"provider_requests={sum(requests.values())}"
+    )
+    assert all(n >= worker_started for v in per_place.values() for n in v)
+    assert all(requests[slug] == len(per_place[slug]) for slug in SLUGS)

@@ -99,10 +99,10 @@ def test_an_unknown_condition_code_gives_a_null_condition(client, fetcher, provi
 
 def test_a_reply_without_temperature_keeps_the_previous_observation(client, fetcher, provider):
     provider.set("ok", temperature=15.0)
-    fetcher.fetch("yen-bai", interval=1)
+    fetcher.fetch("yen-bai")
     provider.set("ok", temperature=None)
 
-    assert fetcher.fetch("yen-bai", interval=2) is Outcome.FAILED
+    assert fetcher.fetch("yen-bai", force=True) is Outcome.FAILED
     assert client.get("/v1/weather/yen-bai").json["temperature_c"] == 15.0
 
 
@@ -142,9 +142,10 @@ def test_locations_lists_the_places_with_the_default_and_attribution(client):
 
 
 def test_each_new_observation_publishes_weather_updated(fetcher, provider, redis_client):
-    fetcher.fetch("yen-bai", interval=1)
-    fetcher.fetch("tran-yen", interval=1)
-    fetcher.fetch("yen-bai", interval=1)  # the guard: no second fetch, no event
+    interval, _ = fetcher.current_interval()
+    fetcher.fetch("yen-bai", interval)
+    fetcher.fetch("tran-yen", interval)
+    fetcher.fetch("yen-bai", interval)  # the guard: no second fetch, no event
 
     entries = redis_client.xrange(WEATHER_STREAM)
     events = [from_fields(fields) for _id, fields in entries]
@@ -156,7 +157,7 @@ def test_each_new_observation_publishes_weather_updated(fetcher, provider, redis
 def test_history_keeps_the_last_48_observations(fetcher, provider, redis_client):
     for number in range(50):
         provider.set("ok", temperature=float(number))
-        fetcher.fetch("yen-bai", interval=number)
+        fetcher.fetch("yen-bai", force=True)
 
     history = fetcher.store.history("yen-bai")
     assert len(history) == 48

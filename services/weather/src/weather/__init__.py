@@ -13,6 +13,7 @@ from portalkit.redis_client import connect, ping
 from weather.api import SLUG_DOC, SlugConverter, blp
 from weather.celery_app import celery_config, celery_init_app
 from weather.fetcher import Fetcher
+from weather.monitoring import WeatherCollector
 from weather.settings import Settings
 
 
@@ -27,12 +28,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     client = connect(settings.redis_url)
     app.extensions["weather"] = Fetcher.build(settings, client)
     celery_init_app(app)
-    init_http(
+    metrics = init_http(
         app,
         "weather",
         ready_checks={"redis": lambda: ping(client)},
         unavailable=(OperationalError,),
     )
+    metrics.registry.register(WeatherCollector(app.extensions["weather"]))
     api = create_api(
         app,
         "Weather API",

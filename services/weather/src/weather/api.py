@@ -17,6 +17,7 @@ from portalkit.problems import problem
 from weather.conditions import condition_for
 from weather.fetcher import Fetcher
 from weather.locations import Location
+from weather.providers import ATTRIBUTIONS
 from weather.store import Observation
 from weather.tasks import queue_refresh
 
@@ -118,9 +119,7 @@ def weather_view(place: Location, obs: Observation, fetcher: Fetcher) -> dict[st
         "fetched_at": obs.fetched_at,
         "stale": age > fetcher.settings.stale_after_s,
         "source": obs.source,
-        "attribution": fetcher.provider.attribution
-        if obs.source == fetcher.provider.name
-        else obs.source,
+        "attribution": ATTRIBUTIONS.get(obs.source, obs.source),
     }
 
 
@@ -186,5 +185,9 @@ class Refresh(MethodView):
         places = len(fetcher.settings.weather_locations)
         queued = fetcher.store.start_refresh(fetcher.settings.weather_refresh_dedup_s)
         if queued:
-            queue_refresh(fetcher)
+            try:
+                queue_refresh(fetcher)
+            except Exception:
+                fetcher.store.end_refresh()
+                raise
         return {"status": "accepted", "queued": queued, "locations": places}, 202

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 class Outcome(StrEnum):
     STORED = "stored"
     DUPLICATE = "duplicate"
+    LATE = "late"
     UNKNOWN_PLACE = "unknown-place"
     COOLDOWN = "cooldown"
     BREAKER_OPEN = "breaker-open"
@@ -98,12 +99,25 @@ class Fetcher:
         return self.store.unclaimed(slugs, interval)
 
     def fetch(self, slug: str, interval: int | None = None, *, force: bool = False) -> Outcome:
-        """Fetch one place once for ``interval`` (the current one when None)."""
+        """Fetch one place once for ``interval`` (the current one when None).
+
+        A fetch queued for an interval that has ended is dropped. The task's expiry
+        drops most; this check, on Redis' clock, catches those that hosts' clocks let by.
+        Every outcome is counted in Redis, for /metrics of the API.
+        """
+        outcome = self._fetch(slug, interval, force)
+        self.store.count(outcome)
+        return outcome
+
+    def _fetch(self, slug: str, interval: int | None, force: bool) -> Outcome:
         location = self.settings.location(slug)
         if location is None:
             return Outcome.UNKNOWN_PLACE
+        current, _ = self.current_interval()
         if interval is None:
-            interval, _ = self.current_interval()
+            interval = current
+        elif interval < current and not force:
+            return Outcome.LATE
         guard_ttl = 2 * self.settings.weather_interval_s + 1
         if force:
             self.store.mark(slug, interval, guard_ttl)

@@ -6,6 +6,7 @@
 - ``weather:refresh``: held while a manual refresh is under way (deduplicates refreshes).
 - ``weather:cooldown:<provider>``: set from a long ``Retry-After``; nobody asks until it expires.
 - ``weather:breaker:<provider>:*``: the shared circuit breaker (see breaker.py).
+- ``weather:stats:fetches``: fetch outcomes counted by every worker (for /metrics).
 """
 
 from __future__ import annotations
@@ -91,11 +92,22 @@ class WeatherStore:
     def start_refresh(self, hold_s: float) -> bool:
         return bool(self.client.set(f"{PREFIX}:refresh", "1", nx=True, px=int(hold_s * 1000)))
 
+    def end_refresh(self) -> None:
+        self.client.delete(f"{PREFIX}:refresh")
+
     def cool_down(self, provider: str, seconds: float) -> None:
         self.client.set(f"{PREFIX}:cooldown:{provider}", "1", px=max(1, int(seconds * 1000)))
 
     def cooling_down(self, provider: str) -> bool:
         return bool(self.client.exists(f"{PREFIX}:cooldown:{provider}"))
+
+    # counters -----------------------------------------------------------------------
+
+    def count(self, outcome: str) -> None:
+        self.client.hincrby(f"{PREFIX}:stats:fetches", str(outcome), 1)
+
+    def counts(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.client.hgetall(f"{PREFIX}:stats:fetches").items()}
 
     # observations -----------------------------------------------------------------
 

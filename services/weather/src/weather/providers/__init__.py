@@ -12,6 +12,12 @@ from typing import Protocol
 
 from weather.locations import Location
 
+ATTRIBUTIONS = {
+    "open-meteo": "Weather data by Open-Meteo.com (CC BY 4.0)",
+    "openweathermap": "Weather data by OpenWeather (openweathermap.org)",
+}
+"""The credit each provider's terms ask for, shown with its data."""
+
 
 class ProviderError(Exception):
     """The provider gave no usable reading this time."""
@@ -57,6 +63,7 @@ class Provider(Protocol):
 
 
 __all__ = [
+    "ATTRIBUTIONS",
     "Provider",
     "ProviderError",
     "ProviderRateLimited",

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import marshmallow as ma
 
 from weather.locations import Location
-from weather.providers import ProviderReplyInvalid, Reading
+from weather.providers import ATTRIBUTIONS, ProviderReplyInvalid, Reading
 from weather.providers.measures import (
     HUMIDITY,
     PRESSURE,
@@ -93,7 +93,7 @@ def local_time(text: str, offset_s: int | None) -> str:
 
 class OpenMeteo:
     name = "open-meteo"
-    attribution = "Weather data by Open-Meteo.com (CC BY 4.0)"
+    attribution = ATTRIBUTIONS["open-meteo"]
 
     def __init__(self, url: str, transport: Transport) -> None:
         self.url = url

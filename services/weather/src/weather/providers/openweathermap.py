@@ -15,7 +15,7 @@ from typing import Any
 import marshmallow as ma
 
 from weather.locations import Location
-from weather.providers import ProviderError, ProviderReplyInvalid, Reading
+from weather.providers import ATTRIBUTIONS, ProviderError, ProviderReplyInvalid, Reading
 from weather.providers.measures import HUMIDITY, PRESSURE, TEMPERATURE, Code, Measure
 from weather.providers.transport import Transport
 
@@ -142,7 +142,7 @@ def day_range(reply: Any, day: datetime) -> tuple[float | None, float | None]:
 
 class OpenWeatherMap:
     name = "openweathermap"
-    attribution = "Weather data by OpenWeather (openweathermap.org)"
+    attribution = ATTRIBUTIONS["openweathermap"]
 
     def __init__(self, url: str, api_key: str, transport: Transport) -> None:
         self.url = url
