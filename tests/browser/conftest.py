@@ -118,10 +118,18 @@ class Problems:
 
     console: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+
+    def allow(self, text: str) -> None:
+        """A console message the test expects (the browser's note on a 404 document)."""
+        self.allowed.append(text)
 
     def on_console(self, message: ConsoleMessage) -> None:
         if message.type in {"error", "warning"}:
             self.console.append(f"{message.type}: {message.text}")
+
+    def unexpected(self) -> list[str]:
+        return [line for line in self.console if not any(a in line for a in self.allowed)]
 
 
 @pytest.fixture
@@ -134,15 +142,19 @@ def context(browser: Browser, stack: Stack, content: Content) -> Iterator[Browse
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
+def problems() -> Problems:
+    return Problems()
+
+
+@pytest.fixture
+def page(context: BrowserContext, problems: Problems) -> Iterator[Page]:
     """A page whose console errors and CSP violations fail the test that made them."""
-    problems = Problems()
     tab = context.new_page()
     tab.on("console", problems.on_console)
     tab.on("pageerror", lambda error: problems.exceptions.append(str(error)))
     yield tab
     violations = tab.evaluate("window.__cspViolations || []") if not tab.is_closed() else []
-    assert problems.console == [], "console errors"
+    assert problems.unexpected() == [], "console errors"
     assert problems.exceptions == [], "uncaught exceptions"
     assert violations == [], "CSP violations"
 
