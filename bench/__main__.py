@@ -1,0 +1,120 @@
+"""``python -m bench`` (``make bench``): measure the scenarios beside the baselines.
+
+Settings (environment, or the matching option): BENCH_DURATION seconds per measured
+run (10), BENCH_WARMUP seconds of warm-up before each scenario (3), BENCH_CONNECTIONS
+(32), BENCH_BATCH_CONNECTIONS (4), BENCH_THREADS wrk threads (2), BENCH_SCENARIOS
+(comma-separated names; all by default), BENCH_ARTICLES articles written through the
+API on top of the sample content (200), BENCH_OUTPUT directory for latest.md and
+latest.json (bench/results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import machine, report
+from bench.processes import ROOT
+from bench.runner import Options, Runner
+from bench.scenarios import BASELINES, BY_NAME, SCENARIOS
+from bench.stack import Stack
+from portalkit.config import ConfigError, env, integer, number
+
+log = logging.getLogger("bench")
+
+
+def scenario_names(raw: str) -> list[str]:
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    unknown = [name for name in names if name not in BY_NAME or BY_NAME[name] in BASELINES]
+    if unknown:
+        known = ", ".join(scenario.name for scenario in SCENARIOS)
+        raise ValueError(f"unknown scenario {', '.join(unknown)} (known: {known})")
+    return names
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    try:
+        defaults = {
+            "duration": env("BENCH_DURATION", "10", number(minimum=1)),
+            "warmup": env("BENCH_WARMUP", "3", number(minimum=0)),
+            "connections": env("BENCH_CONNECTIONS", "32", integer(1, 10_000)),
+            "batch_connections": env("BENCH_BATCH_CONNECTIONS", "4", integer(1, 10_000)),
+            "threads": env("BENCH_THREADS", "2", integer(1, 64)),
+            "scenarios": env(
+                "BENCH_SCENARIOS", ",".join(s.name for s in SCENARIOS), scenario_names
+            ),
+            "articles": env("BENCH_ARTICLES", "200", integer(0, 100_000)),
+            "output": Path(env("BENCH_OUTPUT", str(ROOT / "bench" / "results"))),
+        }
+    except ConfigError as exc:
+        sys.exit(f"configuration error: {exc}")
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.set_defaults(**defaults)
+    parser.add_argument("--duration", type=float, help="seconds per measured run")
+    parser.add_argument("--warmup", type=float, help="seconds of warm-up per scenario")
+    parser.add_argument("--connections", type=int)
+    parser.add_argument("--batch-connections", type=int)
+    parser.add_argument("--threads", type=int, help="wrk threads")
+    parser.add_argument("--scenarios", type=scenario_names, help="comma-separated names")
+    parser.add_argument("--articles", type=int, help="articles added through the API")
+    parser.add_argument("--output", type=Path, help="directory for latest.md and latest.json")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
+    return parser.parse_args(argv)
+
+
+def gunicorn_settings() -> dict[str, object]:
+    conf = importlib.import_module("portalkit.gunicorn_conf")
+    return {"workers": conf.workers, "threads": conf.threads, "worker_class": conf.worker_class}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    args = parse_args(argv)
+    options = Options(
+        duration_s=args.duration,
+        warmup_s=args.warmup,
+        connections=args.connections,
+        batch_connections=args.batch_connections,
+        threads=args.threads,
+    )
+    scenarios = [BY_NAME[name] for name in args.scenarios]
+    about = machine.machine()
+    work_dir = Path(tempfile.mkdtemp(prefix="bench-"))
+    servers = {name for scenario in (*BASELINES, *scenarios) for name in scenario.servers}
+    stack = Stack(work_dir, servers, args.articles)
+    started = time.monotonic()
+    ok = False
+    try:
+        log.info("starting %s (work directory %s)", ", ".join(sorted(servers)), work_dir)
+        content = stack.start()
+        log.info("%d published articles; measuring", len(content.articles))
+        measured, baseline_runs = Runner(stack, options, work_dir).run(scenarios)
+        memory = {name: server.memory().as_dict() for name, server in stack.servers.items()}
+        about["loadavg_at_end"] = machine.load_average()
+        about["elapsed_s"] = round(time.monotonic() - started, 1)
+        doc = report.document(measured, baseline_runs, memory, about, options, gunicorn_settings())
+        ok = True
+    finally:
+        stack.stop()
+        if ok and not args.keep:
+            shutil.rmtree(work_dir, ignore_errors=True)
+        else:
+            log.info("logs kept in %s", work_dir)
+    text = report.markdown(doc)
+    print(text)
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "latest.md").write_text(text)
+    (args.output / "latest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    log.info("written to %s", args.output / "latest.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""The processes a benchmark owns: its redis-server and gunicorn servers on free ports.
+
+Every process starts in its own session and is stopped by its own id. Peak memory is
+read from ``/proc/<pid>/status`` (``VmHWM``, the high-water mark of resident memory),
+for the gunicorn master and each of its workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception as exc:  # still starting: refused connections, 503
+            last = exc
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not come up within {timeout:.0f}s (last error: {last!r})")
+
+
+class OwnedProcess:
+    """A child in its own session, its output in a log file."""
+
+    def __init__(self, name: str, args: list[str], log_dir: Path, env: Mapping[str, str]):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=dict(env),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if not self.alive():
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+class Redis(OwnedProcess):
+    """A redis-server without persistence, owned by the benchmark."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.port = free_port()
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+        data = log_dir / "redis"
+        data.mkdir()
+        args = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(data)]
+        args += ["--save", "", "--appendonly", "no"]
+        super().__init__("redis", args, log_dir, os.environ)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.client = redis.Redis(port=self.port, decode_responses=True)
+        wait_for(self.client.ping, "redis-server", timeout=15)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Peak resident memory (MiB) of a gunicorn master and of each worker."""
+
+    master_mib: float
+    workers_mib: tuple[float, ...]
+
+    @property
+    def peak_mib(self) -> float:
+        return max((self.master_mib, *self.workers_mib))
+
+    def as_dict(self) -> dict:
+        return {"master_mib": self.master_mib, "workers_mib": list(self.workers_mib)}
+
+
+def peak_rss_mib(pid: int) -> float:
+    """``VmHWM`` of a live process, in MiB (0 when it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+class Gunicorn(OwnedProcess):
+    """``gunicorn -c python:portalkit.gunicorn_conf``: the Procfile's and Dockerfiles' line."""
+
+    def __init__(self, name: str, app: str, log_dir: Path, env: Mapping[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [str(BIN / "gunicorn"), "-c", "python:portalkit.gunicorn_conf"]
+        args += ["-b", f"127.0.0.1:{self.port}", app]
+        super().__init__(name, args, log_dir, env)
+        self.workers_expected = int(env.get("WEB_CONCURRENCY", "2"))
+
+    def wait_ready(self, path: str = "/healthz", timeout: float = 90.0) -> None:
+        def answers() -> bool:
+            if not self.alive():
+                raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
+            ready = requests.get(self.url + path, timeout=2).status_code == 200
+            return ready and len(self.workers()) >= self.workers_expected
+
+        wait_for(answers, f"{self.name} ({self.url})", timeout=timeout)
+
+    def workers(self) -> list[int]:
+        return children(self.pid)
+
+    def memory(self) -> Memory:
+        workers = tuple(peak_rss_mib(pid) for pid in self.workers())
+        return Memory(peak_rss_mib(self.pid), workers)

@@ -1,0 +1,137 @@
+"""The measuring loop: baselines and scenarios alternate so drift cancels out.
+
+Order: bare, incr, scenario 1, bare, incr, scenario 2, ..., bare, incr. A scenario is
+compared with the mean of the baseline runs just before and just after it, so a
+machine that slows down (or speeds up) during the run moves both sides alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import redis_stats
+from bench.machine import CpuMeter
+from bench.scenarios import BASELINES, Scenario
+from bench.stack import Stack
+from bench.wrk import Load, WrkResult, make_script, run_wrk
+
+log = logging.getLogger("bench")
+
+SAMPLE_REQUESTS = 50
+WARM_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Options:
+    duration_s: float
+    warmup_s: float
+    connections: int
+    batch_connections: int
+    threads: int
+
+
+@dataclass
+class Measured:
+    """One measured wrk run and what was read around it."""
+
+    scenario: Scenario
+    result: WrkResult
+    cpu: dict[str, float]
+    memory: dict = field(default_factory=dict)
+    redis_commands: dict[str, int] = field(default_factory=dict)
+    counted_views: int = 0
+    client_commands: dict[str, float] = field(default_factory=dict)
+    baselines: dict[str, float] = field(default_factory=dict)
+    """Mean requests/s of each baseline's runs just before and after this one."""
+
+
+class Runner:
+    def __init__(self, stack: Stack, options: Options, work_dir: Path) -> None:
+        self.stack = stack
+        self.options = options
+        self.work_dir = work_dir
+        self.run_numbers = itertools.count(1)
+
+    def _script(self, scenario: Scenario) -> str:
+        assert self.stack.content is not None
+        data = {**scenario.data(self.stack.content), "RUN": next(self.run_numbers)}
+        return make_script(scenario.part, data)
+
+    def _load(self, scenario: Scenario, duration_s: float) -> Load:
+        connections = self.options.batch_connections if scenario.batch else self.options.connections
+        threads = min(self.options.threads, connections)
+        return Load(duration_s=duration_s, connections=connections, threads=threads)
+
+    def warm(self, scenario: Scenario) -> None:
+        """Run the scenario unmeasured for the warm-up time, and until answers come back
+        (a worker's first requests compile regexes and templates, fill caches)."""
+        if self.options.warmup_s <= 0:
+            return
+        server = self.stack.servers[scenario.server]
+        load = self._load(scenario, self.options.warmup_s)
+        for attempt in range(WARM_ATTEMPTS):
+            label = f"warm-{scenario.name}-{attempt}"
+            if run_wrk(server.url, self._script(scenario), load, self.work_dir, label).requests:
+                return
+        raise RuntimeError(f"{scenario.name}: no answer during {WARM_ATTEMPTS} warm-up runs")
+
+    def measure(self, scenario: Scenario, label: str) -> Measured:
+        server = self.stack.servers[scenario.server]
+        client = self.stack.redis.client
+        load = self._load(scenario, self.options.duration_s)
+        script = self._script(scenario)
+        redis_stats.wait_quiet(client)
+        stats_before = redis_stats.commandstats(client)
+        views_before = redis_stats.counted_views(client) if scenario.views_per_request else 0
+        with CpuMeter(self.stack.pids()) as cpu:
+            result = run_wrk(server.url, script, load, self.work_dir, label)
+        redis_stats.wait_quiet(client)
+        measured = Measured(scenario, result, cpu.as_dict())
+        measured.redis_commands = redis_stats.delta(stats_before, redis_stats.commandstats(client))
+        if scenario.views_per_request:
+            measured.counted_views = redis_stats.counted_views(client) - views_before
+        measured.memory = server.memory().as_dict()
+        log.info(
+            "%-18s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d",
+            scenario.name,
+            result.rps,
+            result.latency_ms["p50"],
+            result.latency_ms["p99"],
+            result.error_count,
+        )
+        return measured
+
+    def sample(self, scenario: Scenario) -> dict[str, float]:
+        if scenario.sample is None:
+            return {}
+        redis_stats.wait_quiet(self.stack.redis.client)
+        content = self.stack.content
+        return redis_stats.client_commands(
+            self.stack.redis.client,
+            SAMPLE_REQUESTS,
+            lambda index: scenario.sample(content, index),
+            self.stack.servers[scenario.server].url,
+        )
+
+    def run(self, scenarios: list[Scenario]) -> tuple[list[Measured], list[Measured]]:
+        """Measure every scenario between baseline runs; returns (scenarios, baselines)."""
+        for baseline in BASELINES:
+            self.warm(baseline)
+        baseline_runs: list[Measured] = []
+        measured: list[Measured] = []
+        for index, scenario in enumerate(scenarios):
+            baseline_runs += [self.measure(b, f"{b.name}-{index}") for b in BASELINES]
+            self.warm(scenario)
+            result = self.measure(scenario, scenario.name)
+            result.client_commands = self.sample(scenario)
+            measured.append(result)
+        baseline_runs += [self.measure(b, f"{b.name}-{len(scenarios)}") for b in BASELINES]
+        for index, result in enumerate(measured):
+            for baseline in BASELINES:
+                runs = [r for r in baseline_runs if r.scenario is baseline][index : index + 2]
+                result.baselines[baseline.name] = statistics.fmean(r.result.rps for r in runs)
+        return measured, baseline_runs

@@ -1,0 +1,33 @@
+"""``make bench`` in a smoke mode: one short scenario beside both baselines.
+
+Nothing here judges speed (DESIGN.md: speed is measured by ``make bench``, never
+asserted); it keeps the harness from rotting: the stack starts the production way,
+wrk runs, views are counted, and the results are written.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from support.servers import ROOT
+
+
+def test_harness_measures_a_scenario_beside_both_baselines(tmp_path):
+    args = [sys.executable, "-m", "bench", "--scenarios", "counter-views"]
+    args += ["--duration", "1", "--warmup", "1", "--articles", "0", "--output", str(tmp_path)]
+
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    doc = json.loads((tmp_path / "latest.json").read_text())
+    views = doc["scenarios"]["counter-views"]
+    assert views["requests"] > 0
+    assert views["error_count"] == 0
+    # Every request is a new visitor with a browser's user agent: each one counts.
+    assert views["counted_views"] >= views["requests"]
+    assert set(views["ratio"]) == {"bare", "incr"}
+    assert views["peak_rss_mib"]["workers_mib"]
+    assert [run["name"] for run in doc["baseline_runs"]] == ["bare", "incr", "bare", "incr"]
+    assert "counter POST /v1/views" in (tmp_path / "latest.md").read_text()
