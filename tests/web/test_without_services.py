@@ -79,6 +79,7 @@ def test_the_beacon_answers_and_gives_a_visitor_cookie_when_the_counter_is_down(
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("vid=")
     assert "HttpOnly" in cookie
+    assert "Path=/beacon/" in cookie  # pages stay cookie-free for a page cache
 
 
 def test_the_beacon_refuses_another_site(client):

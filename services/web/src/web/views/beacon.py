@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("beacon", __name__)
 
 VISITOR_COOKIE = "vid"
+# Sent to the beacon only: pages stay free of a per-reader cookie, so a page cache can keep them.
+VISITOR_COOKIE_PATH = "/beacon/"
 VISITOR_MAX_AGE = 2 * 365 * 24 * 3600
 
 
@@ -72,6 +74,7 @@ def view(article_id: int) -> Response:
             VISITOR_COOKIE,
             signer().sign(visitor).decode(),
             max_age=VISITOR_MAX_AGE,
+            path=VISITOR_COOKIE_PATH,
             httponly=True,
             samesite="Lax",
             secure=request.is_secure,
