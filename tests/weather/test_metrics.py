@@ -26,3 +26,14 @@ def test_a_fetch_queued_for_an_interval_that_has_ended_is_dropped(fetcher, provi
 
     assert fetcher.fetch("yen-bai", interval - 1) is Outcome.LATE
     assert provider.total_requests() == 0
+
+
+def test_the_figures_are_also_served_when_gunicorn_workers_share_metrics(
+    client, fetcher, provider, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    fetcher.fetch("yen-bai")
+
+    text = client.get("/metrics").get_data(as_text=True)
+
+    assert 'weather_fetches_total{outcome="stored"} 1.0' in text

@@ -13,6 +13,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.registry import Collector
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
 
@@ -26,6 +27,7 @@ class Metrics:
 
     def __init__(self, service: str) -> None:
         self.service = service
+        self._scrape_time: list[Collector] = []
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "http_requests_total",
@@ -47,9 +49,16 @@ class Metrics:
     def gauge(self, name: str, doc: str, labels: tuple[str, ...] = ()) -> Gauge:
         return Gauge(f"{self.service}_{name}", doc, list(labels), registry=self.registry)
 
+    def register(self, collector: Collector) -> None:
+        """Add a collector that reads its figures at scrape time (e.g. from Redis)."""
+        self.registry.register(collector)
+        self._scrape_time.append(collector)
+
     def render(self) -> bytes:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             merged = CollectorRegistry()
             multiprocess.MultiProcessCollector(merged)
+            for collector in self._scrape_time:
+                merged.register(collector)
             return generate_latest(merged)
         return generate_latest(self.registry)

@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         ready_checks={"redis": lambda: ping(client)},
         unavailable=(OperationalError,),
     )
-    metrics.registry.register(WeatherCollector(app.extensions["weather"]))
+    metrics.register(WeatherCollector(app.extensions["weather"]))
     api = create_api(
         app,
         "Weather API",

@@ -15,6 +15,7 @@ from celery.signals import setup_logging
 from flask import Flask
 
 from portalkit.logging import configure_logging
+from weather.fetcher import worst_case_fetch_s
 from weather.settings import Settings
 
 
@@ -29,6 +30,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_default_queue": "weather",
         "task_acks_late": False,
         "worker_prefetch_multiplier": 1,
+        "task_time_limit": int(worst_case_fetch_s(settings) + 60),
         "worker_hijack_root_logger": False,
         "worker_send_task_events": False,
         "timezone": "UTC",
