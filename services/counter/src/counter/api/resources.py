@@ -24,7 +24,7 @@ from counter.api.schemas import (
     ViewSchema,
 )
 from counter.counting import View, ViewCounter
-from counter.visitors import client_address, parse_address
+from counter.visitors import client_address
 from portalkit.api import BEARER
 from portalkit.auth import require_token
 
@@ -127,7 +127,7 @@ class BatchViews(MethodView):
         views = [
             View(
                 article_id=item["article_id"],
-                address=parse_address(item["client_ip"]),
+                address=item["client_ip"],
                 user_agent=item["user_agent"],
                 visitor_id=item.get("visitor_id"),
             )

@@ -110,18 +110,28 @@ class SetViewsResultSchema(ma.Schema):
     views = ma.fields.Integer(required=True)
 
 
-def _validate_address(value: str) -> None:
-    if parse_address(value) is None:
-        raise ma.ValidationError("Not an IPv4 or IPv6 address.")
+class Address(ma.fields.String):
+    """An IPv4 or IPv6 address (at most 64 characters), loaded as an :mod:`ipaddress` object."""
+
+    MAX_LENGTH = 64
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        address = parse_address(text) if len(text) <= self.MAX_LENGTH else None
+        if address is None:
+            raise ma.ValidationError("Not an IPv4 or IPv6 address.")
+        return address
 
 
 class BatchViewSchema(ma.Schema):
     article_id = _article_id(required=True)
     visitor_id = _visitor_id()
-    client_ip = ma.fields.String(
+    client_ip = Address(
         required=True,
-        validate=[validate.Length(max=64), _validate_address],
-        metadata={"description": "The reader's address as logged (never stored)."},
+        metadata={
+            "description": "The reader's address as logged (never stored).",
+            "maxLength": Address.MAX_LENGTH,
+        },
     )
     user_agent = ma.fields.String(
         load_default="",
@@ -130,9 +140,66 @@ class BatchViewSchema(ma.Schema):
     )
 
 
+_BATCH_FIELDS = frozenset(BatchViewSchema().fields)
+
+
+def _plain_view(item: object) -> dict | None:
+    """``item`` loaded without marshmallow, or None when it needs the full schema.
+
+    Accepts only what :class:`BatchViewSchema` accepts (a test holds the two to it), so
+    the fast path changes speed, never the outcome; anything unusual, and every error,
+    goes through the schema and its messages.
+    """
+    if type(item) is not dict or not item.keys() <= _BATCH_FIELDS:
+        return None
+    article_id = item.get("article_id")
+    client_ip = item.get("client_ip")
+    user_agent = item.get("user_agent", "")
+    visitor_id = item.get("visitor_id")
+    if (
+        type(article_id) is not int
+        or not 1 <= article_id <= MAX_ARTICLE_ID
+        or type(client_ip) is not str
+        or len(client_ip) > Address.MAX_LENGTH
+        or type(user_agent) is not str
+        or len(user_agent) > USER_AGENT_MAX
+        or not (
+            visitor_id is None
+            or (type(visitor_id) is str and 1 <= len(visitor_id) <= VISITOR_ID_MAX)
+        )
+    ):
+        return None
+    address = parse_address(client_ip)
+    if address is None:
+        return None
+    return {
+        "article_id": article_id,
+        "visitor_id": visitor_id,
+        "client_ip": address,
+        "user_agent": user_agent,
+    }
+
+
+class BatchViews(ma.fields.List):
+    """``List(Nested(BatchViewSchema))`` with a plain-Python path for well-formed items.
+
+    A log shipper's 1,000 views cost marshmallow ~25 ms; checked directly they cost a
+    few. The OpenAPI document is that of the list of :class:`BatchViewSchema`.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(ma.fields.Nested(BatchViewSchema), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is list:
+            loaded = [_plain_view(item) for item in value]
+            if None not in loaded:
+                return loaded
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class BatchSchema(ma.Schema):
-    views = ma.fields.List(
-        ma.fields.Nested(BatchViewSchema),
+    views = BatchViews(
         required=True,
         validate=validate.Length(min=1, max=BATCH_MAX_VIEWS),
     )

@@ -1,0 +1,79 @@
+"""The batch's plain-Python path accepts only what the marshmallow schema accepts."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from counter.api.schemas import BatchSchema, BatchViewSchema, _plain_view
+
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.floats(allow_nan=False),
+    st.text(max_size=10),
+    st.lists(st.integers(), max_size=2),
+)
+# Per field: values the schema should take, and values near or past its limits.
+FIELDS = {
+    "article_id": (
+        st.integers(min_value=1, max_value=2**53 - 1),
+        st.one_of(st.sampled_from([0, -1, 2**53, True, 1.0, "1"]), anything),
+    ),
+    "client_ip": (
+        st.ip_addresses().map(str),
+        st.one_of(
+            st.sampled_from(["::ffff:10.0.0.1", " 198.51.100.1", "1.2.3", "", "1" * 70]),
+            anything,
+        ),
+    ),
+    "user_agent": (
+        st.text(max_size=40),
+        st.one_of(st.just("a" * 1024), st.just("a" * 1025), anything),
+    ),
+    "visitor_id": (
+        st.one_of(st.none(), st.text(min_size=1, max_size=128)),
+        st.one_of(st.just(""), st.text(min_size=129, max_size=130), anything),
+    ),
+}
+
+
+@st.composite
+def items(draw):
+    """Mostly well-formed views, each field now and then absent or off."""
+    item = {}
+    for name, (good, bad) in FIELDS.items():
+        roll = draw(st.integers(0, 9))
+        if roll == 0:
+            continue
+        item[name] = draw(bad if roll == 1 else good)
+    if draw(st.integers(0, 19)) == 0:
+        item["extra"] = 1
+    return item
+
+
+@given(items())
+@hypothesis_settings(max_examples=1500, deadline=None, database=None)
+def test_a_view_the_fast_path_accepts_loads_the_same_through_the_schema(item):
+    fast = _plain_view(item)
+    try:
+        full = BatchViewSchema().load(item)
+    except ma.ValidationError:
+        full = None
+
+    if fast is not None:
+        assert full == fast
+
+
+def test_a_batch_with_one_odd_view_is_judged_by_the_schema():
+    good = {"article_id": 1, "client_ip": "198.51.100.1"}
+    odd = {"article_id": 1, "client_ip": "198.51.100.1", "visitor_id": "x" * 129}
+
+    try:
+        BatchSchema().load({"views": [good, odd]})
+    except ma.ValidationError as exc:
+        errors = exc.messages
+    assert errors == {"views": {1: {"visitor_id": ["Length must be between 1 and 128."]}}}
