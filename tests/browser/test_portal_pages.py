@@ -27,6 +27,17 @@ def test_pages_render_cleanly(page: Page, path, heading):
         expect(page.locator("main h1")).to_have_text(heading)
 
 
+@pytest.mark.parametrize("path", ["/rss.xml", "/rss/kinh-te.xml", "/sitemap.xml"])
+def test_feeds_open_in_the_browser_without_errors(page: Page, path):
+    response = page.goto(path)
+
+    assert response.status == 200
+    assert response.header_value("content-type").split(";")[0] in {
+        "application/rss+xml",
+        "application/xml",
+    }
+
+
 def test_the_404_page_is_friendly(page: Page, problems):
     problems.allow("the server responded with a status of 404")
 

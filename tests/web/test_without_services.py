@@ -67,6 +67,15 @@ def test_operational_endpoints_stay_json(client):
     assert client.get("/readyz").status_code == 200
 
 
+def test_data_responses_are_not_framed_but_keep_the_browser_viewer(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_static_assets_are_served(client):
     assert client.get("/static/css/portal.css").status_code == 200
     assert client.get("/static/js/portal.js").status_code == 200

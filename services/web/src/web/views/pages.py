@@ -82,6 +82,12 @@ def _remember_place(response: Response) -> Response:
     return response
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it on pages without a <link rel=icon> (feeds, the sitemap)."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @bp.get("/")
 def home() -> str:
     place = chosen_place()
