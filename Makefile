@@ -36,3 +36,8 @@ format: setup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/run
+
+# --- benchmarks: not part of `make test` (see BENCHMARKS.md) -------------------------
+.PHONY: bench
+bench: setup
+	$(VENV)/bin/python -m bench
