@@ -48,3 +48,39 @@ def test_a_refresh_without_a_token_is_401(client):
     assert reply.status_code == 401
     assert reply.mimetype == "application/problem+json"
     assert reply.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_through_a_provider_outage_the_api_serves_the_last_good_reading_until_it_recovers(
+    redis_url, provider, procfile_processes
+):
+    port = free_port()
+    env = process_env(
+        redis_url,
+        provider,
+        WEATHER_PORT=str(port),
+        WEB_CONCURRENCY="1",
+        WEATHER_INTERVAL_S="1",
+        WEATHER_BREAKER_RESET_S="1",
+    )
+    for name in ("weather", "weather-worker", "weather-beat"):
+        procfile_processes(name, env)
+    url = f"http://127.0.0.1:{port}/v1/weather/nghia-lo"
+    wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=60)
+    good = requests.get(url, timeout=5).json()
+
+    provider.set("500")
+    replies = []
+
+    def stale() -> bool:
+        reply = requests.get(url, timeout=5)
+        replies.append((reply.status_code, reply.json()))
+        return reply.json().get("stale") is True
+
+    wait_until(stale, timeout=60, interval=0.2)
+    provider.set("ok", temperature=19.0)
+    wait_until(lambda: requests.get(url, timeout=5).json()["stale"] is False, timeout=60)
+
+    assert {status for status, _ in replies} == {200}
+    assert {body["temperature_c"] for _, body in replies} == {good["temperature_c"]}
+    assert all("" not in body.values() for _, body in replies)
+    assert requests.get(url, timeout=5).json()["temperature_c"] == 19.0
