@@ -69,7 +69,7 @@ def _expected_versions(article_id: int) -> set[int] | None:
         return None
     versions = set()
     for tag in request.if_match.as_set(include_weak=False):
-        match = re.fullmatch(rf"{article_id}-(\d+)", tag)
+        match = re.fullmatch(rf"{article_id}-(\d{{1,9}})", tag or "")
         if match:
             versions.add(int(match.group(1)))
     return versions
