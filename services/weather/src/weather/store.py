@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import redis
@@ -47,7 +47,10 @@ class Observation:
 
     @classmethod
     def from_json(cls, text: str) -> Observation:
-        return cls(**json.loads(text))
+        """Read a stored observation; fields a later version added are ignored."""
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -150,6 +153,6 @@ class WeatherStore:
             return None
         try:
             return Observation.from_json(text)
-        except (TypeError, ValueError):
+        except (AttributeError, TypeError, ValueError):
             log.error("unreadable stored observation", extra={"location": slug})
             return None
