@@ -56,7 +56,7 @@ def items(draw):
 
 
 @given(items())
-@hypothesis_settings(max_examples=1500, deadline=None, database=None)
+@hypothesis_settings(max_examples=400, deadline=None, database=None)
 def test_a_view_the_fast_path_accepts_loads_the_same_through_the_schema(item):
     fast = _plain_view(item)
     try:
