@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import requests
 from playwright.sync_api import Page, expect
 
 from support.portal_content import FEATURE
 from support.servers import wait_until
+
+pytestmark = pytest.mark.browser
 
 DATE = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}$")
 VIEWS = re.compile(r"^\d{1,3}(\.\d{3})* lượt xem$")

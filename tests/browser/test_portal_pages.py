@@ -8,6 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from support.portal_content import FEATURE
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.parametrize(
     ("path", "heading"),

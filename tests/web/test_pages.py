@@ -171,3 +171,24 @@ def test_a_stale_reading_says_when_it_was_measured(live, stack, content):
 
     assert re.search(r"Số liệu đo lúc \d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", page)
     assert "Thấp nhất" in page
+
+
+def test_the_chosen_place_is_shown_and_remembered(live, stack, content):
+    wait_until(
+        lambda: requests.get(f"{stack.url('weather')}/v1/weather/tram-tau", timeout=2).ok,
+        timeout=30,
+    )
+
+    chosen = live.get(feature_path(content) + "?place=tram-tau")
+    remembered = live.get(feature_path(content))
+
+    assert "place=tram-tau" in chosen.headers["Set-Cookie"]
+    for response in (chosen, remembered):
+        box = text_of(response.text.split('class="weather-box"', 1)[1].split("</section>")[0])
+        assert "Trạm Tấu" in box.split("Địa điểm")[0]
+
+
+def test_an_unknown_place_falls_back_to_the_default_one(live, content):
+    page = live.get(feature_path(content) + "?place=khong-co-noi-nay").text
+
+    assert 'class="weather-box"' in page
