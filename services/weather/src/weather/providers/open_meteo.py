@@ -54,9 +54,7 @@ class OpenMeteoReplySchema(ma.Schema):
 
     current = ma.fields.Nested(CurrentSchema, required=True)
     daily = ma.fields.Nested(DailySchema, load_default=None, allow_none=True)
-    utc_offset_seconds = ma.fields.Integer(
-        strict=True, load_default=None, allow_none=True, validate=ma.validate.Range(-50400, 50400)
-    )
+    utc_offset_seconds = Measure(-50400, 50400)
 
     @ma.pre_load
     def optional_parts(self, data: Any, **_: Any) -> Any:
@@ -79,7 +77,7 @@ class OpenMeteoReplySchema(ma.Schema):
         )
 
 
-def local_time(text: str, offset_s: int | None) -> str:
+def local_time(text: str, offset_s: float | None) -> str:
     """Open-Meteo's local ``2026-11-29T14:45`` as ISO 8601 with its offset."""
     try:
         moment = datetime.fromisoformat(text)
