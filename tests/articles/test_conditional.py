@@ -72,3 +72,14 @@ def test_if_match_with_a_foreign_or_garbled_tag_is_412(client, make_article):
         f"/v1/articles/{article['id']}", json={"summary": "x"}, headers={**AUTH, "If-Match": "*"}
     )
     assert star.status_code == 200
+
+
+def test_delete_honours_if_match(client, make_article):
+    article = make_article()
+    stale = client.get(f"/v1/articles/{article['id']}").headers["ETag"]
+    client.patch(f"/v1/articles/{article['id']}", json={"summary": "Sửa"}, headers=AUTH)
+    refused = client.delete(f"/v1/articles/{article['id']}", headers={**AUTH, "If-Match": stale})
+    assert refused.status_code == 412
+    current = client.get(f"/v1/articles/{article['id']}").headers["ETag"]
+    deleted = client.delete(f"/v1/articles/{article['id']}", headers={**AUTH, "If-Match": current})
+    assert deleted.status_code == 204

@@ -236,6 +236,13 @@ def load_for_update(session: Session, article_id: int) -> Article:
     return article
 
 
+def _check_version(article: Article, expected_versions: Collection[int] | None) -> None:
+    if expected_versions is not None and article.version not in expected_versions:
+        raise PreconditionFailed(
+            f"the article is at version {article.version}; If-Match names another"
+        )
+
+
 def update_article(
     session: Session,
     article_id: int,
@@ -250,10 +257,7 @@ def update_article(
     """
     now = utcnow()
     article = load_for_update(session, article_id)
-    if expected_versions is not None and article.version not in expected_versions:
-        raise PreconditionFailed(
-            f"the article is at version {article.version}; If-Match names another"
-        )
+    _check_version(article, expected_versions)
     before = snapshot(article)
     was_published = article.status == "published"
     for name in EDITABLE:
@@ -298,9 +302,15 @@ def update_article(
     return article
 
 
-def delete_article(session: Session, article_id: int, editor: str | None = None) -> None:
+def delete_article(
+    session: Session,
+    article_id: int,
+    editor: str | None = None,
+    expected_versions: Collection[int] | None = None,
+) -> None:
     """Remove an article with its images, tags, revisions and old slugs."""
     article = load_for_update(session, article_id)
+    _check_version(article, expected_versions)
     _event(session, ArticleDeleted, article)
     session.delete(article)
     session.flush()

@@ -37,6 +37,13 @@ blp = Blueprint(
     description="Articles: lists, accent-insensitive search, reads by id or slug, editing.",
 )
 
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "the ETag the change is based on; 412 when it is no longer current",
+}
 ETAG_HEADER = {"ETag": {"description": "the article's version", "schema": {"type": "string"}}}
 
 
@@ -117,6 +124,7 @@ class Articles(MethodView):
     @blp.arguments(ArticleCreateSchema)
     @blp.response(201, ArticleSchema, headers=ETAG_HEADER)
     @blp.alt_response(409, description="the slug is taken")
+    @blp.alt_response(401, description="no valid bearer token")
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any]) -> Any:
         """Create an article (201 with ``Location``); the slug comes from the title unless given."""
@@ -144,18 +152,8 @@ class ArticleById(MethodView):
     @blp.response(200, ArticleSchema, headers=ETAG_HEADER)
     @blp.alt_response(409, description="the slug is taken")
     @blp.alt_response(412, description="If-Match names a version that is no longer current")
-    @blp.doc(
-        security=BEARER,
-        parameters=[
-            {
-                "in": "header",
-                "name": "If-Match",
-                "required": False,
-                "schema": {"type": "string"},
-                "description": "the ETag the edit is based on",
-            }
-        ],
-    )
+    @blp.alt_response(401, description="no valid bearer token")
+    @blp.doc(security=BEARER, parameters=[IF_MATCH])
     def patch(self, changes: dict[str, Any], article_id: int) -> Any:
         """Change some fields; the prior version is kept as a revision."""
         _check_id(article_id)
@@ -171,12 +169,19 @@ class ArticleById(MethodView):
 
     @require_token
     @blp.response(204)
-    @blp.doc(security=BEARER)
+    @blp.alt_response(401, description="no valid bearer token")
+    @blp.alt_response(412, description="If-Match names a version that is no longer current")
+    @blp.doc(security=BEARER, parameters=[IF_MATCH])
     def delete(self, article_id: int) -> None:
         """Delete an article for good (its events tell consumers to forget it)."""
         _check_id(article_id)
         with database().write_session() as session:
-            store.delete_article(session, article_id, editor=token_holder())
+            store.delete_article(
+                session,
+                article_id,
+                editor=token_holder(),
+                expected_versions=_expected_versions(article_id),
+            )
 
 
 @blp.route("/by-slug/<string:slug>")
@@ -196,6 +201,7 @@ class ArticleBySlug(MethodView):
 class ArticleRevisions(MethodView):
     @require_token
     @blp.response(200, RevisionListSchema)
+    @blp.alt_response(401, description="no valid bearer token")
     @blp.doc(security=BEARER)
     def get(self, article_id: int) -> dict[str, Any]:
         """Earlier versions of an article, newest first."""

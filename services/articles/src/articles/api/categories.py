@@ -35,6 +35,7 @@ class Categories(MethodView):
     @blp.arguments(CategoryCreateSchema)
     @blp.response(201, CategorySchema)
     @blp.alt_response(409, description="the slug is taken")
+    @blp.alt_response(401, description="no valid bearer token")
     @blp.doc(security=BEARER)
     def post(self, data: dict[str, Any]) -> Any:
         """Add a category; ``parent`` is the slug of an existing one."""
