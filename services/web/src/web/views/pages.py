@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from web.apis import Apis, NotFound, Unavailable
+from web.apis import Apis, NotFound
 from web.categories import CategoryTree
 from web.fanout import gather, value_or
 from web.formatting import describe_weather
@@ -47,13 +47,12 @@ def page_number() -> int:
         return 1
 
 
-def weather_part(place: str | None) -> dict[str, Any]:
-    """The weather box's reading (or None) for a place, falling back to the default place."""
+def weather_part(api: Apis, place: str | None) -> dict[str, Any] | None:
+    """The weather box's reading for a place, falling back to the default place."""
     try:
-        reading = apis().weather(place)
+        return api.weather(place)
     except NotFound:
-        reading = apis().weather(None) if place else None
-    return reading
+        return api.weather(None) if place else None
 
 
 def weather_box(reading: Any, places: Any, place: str | None) -> dict[str, Any]:
@@ -90,26 +89,27 @@ def favicon() -> Response:
 
 @bp.get("/")
 def home() -> str:
+    api = apis()
     place = chosen_place()
     first = gather(
-        categories=apis().categories,
-        latest=lambda: apis().articles(per_page=HOME_PER_CATEGORY + 1),
-        top=lambda: apis().top("week", 5),
-        weather=lambda: weather_part(place),
-        places=apis().places,
+        categories=api.categories,
+        latest=lambda: api.articles(per_page=HOME_PER_CATEGORY + 1),
+        top=lambda: api.top("week", 5),
+        weather=lambda: weather_part(api, place),
+        places=api.places,
     )
-    if isinstance(first["latest"], Unavailable):
+    if isinstance(first["latest"], Exception):
         raise first["latest"]
     tree = tree_from(first["categories"])
     roots = tree.roots[:HOME_CATEGORIES]
     top_ids = [item["article_id"] for item in value_or(first["top"], [])]
     calls = {
         f"cat:{node.slug}": (
-            lambda slug=node.slug: apis().articles(category=slug, per_page=HOME_PER_CATEGORY)
+            lambda slug=node.slug: api.articles(category=slug, per_page=HOME_PER_CATEGORY)
         )
         for node in roots
     }
-    calls["most_viewed"] = lambda: apis().articles_by_ids(top_ids)
+    calls["most_viewed"] = lambda: api.articles_by_ids(top_ids)
     second = gather(**calls)
     sections = [
         {"category": node, "items": value_or(second[f"cat:{node.slug}"], {}).get("items", [])}
@@ -129,13 +129,14 @@ def home() -> str:
 
 @bp.get("/<category_slug>/")
 def category(category_slug: str) -> str:
+    api = apis()
     place = chosen_place()
-    page = page_number()
+    page, size = page_number(), per_page()
     got = gather(
-        categories=apis().categories,
-        listing=lambda: apis().articles(category=category_slug, page=page, per_page=per_page()),
-        weather=lambda: weather_part(place),
-        places=apis().places,
+        categories=api.categories,
+        listing=lambda: api.articles(category=category_slug, page=page, per_page=size),
+        weather=lambda: weather_part(api, place),
+        places=api.places,
     )
     if isinstance(got["categories"], Exception):
         raise got["categories"]
@@ -159,14 +160,15 @@ def category(category_slug: str) -> str:
 
 @bp.get("/<category_slug>/<article_slug>-<int:article_id>.html")
 def article(category_slug: str, article_slug: str, article_id: int) -> Response | str:
+    api = apis()
     place = chosen_place()
     got = gather(
-        article=lambda: apis().article(article_id),
-        views=lambda: apis().views(article_id),
-        weather=lambda: weather_part(place),
-        places=apis().places,
-        categories=apis().categories,
-        related=lambda: apis().articles(category=category_slug, per_page=RELATED + 1),
+        article=lambda: api.article(article_id),
+        views=lambda: api.views(article_id),
+        weather=lambda: weather_part(api, place),
+        places=api.places,
+        categories=api.categories,
+        related=lambda: api.articles(category=category_slug, per_page=RELATED + 1),
     )
     item = got["article"]
     if isinstance(item, Exception):
@@ -198,14 +200,13 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
 
 @bp.get("/search")
 def search() -> str:
+    api = apis()
     query = request.args.get("q", "").strip()[:200]
-    page = page_number()
+    page, size = page_number(), per_page()
     got = gather(
-        categories=apis().categories,
+        categories=api.categories,
         results=(
-            (lambda: apis().articles(q=query, page=page, per_page=per_page()))
-            if query
-            else (lambda: None)
+            (lambda: api.articles(q=query, page=page, per_page=size)) if query else (lambda: None)
         ),
     )
     results = got["results"]
