@@ -8,6 +8,7 @@ across days. Digests are short (128 bits) to keep dedupe keys small.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -27,8 +28,12 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _crawlers = CrawlerDetect()
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_address(raw: str | None) -> Address | None:
-    """An address from text; IPv4 mapped into IPv6 (``::ffff:1.2.3.4``) becomes IPv4."""
+    """An address from text; IPv4 mapped into IPv6 (``::ffff:1.2.3.4``) becomes IPv4.
+
+    Cached: a batch from an access log repeats the same few thousand addresses.
+    """
     if not raw:
         return None
     try:
