@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import functools
 
+import redis
+
 from counter import publication
 from counter.settings import Settings
-from portalkit.events import ARTICLES_STREAM
+from portalkit.events import ARTICLES_STREAM, Event
 from portalkit.process import start_process
 from portalkit.redis_client import connect
 from portalkit.streams import Consumer
@@ -42,7 +44,7 @@ def build_consumer(settings: Settings, **options: object) -> Consumer:
     )
 
 
-def _handle(event, pipe, *, client) -> None:
+def _handle(event: Event, pipe: redis.client.Pipeline, *, client: redis.Redis) -> None:
     publication.apply(event, pipe, client)
 
 
