@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 CSP_PARTS = (
@@ -74,6 +76,16 @@ def test_data_responses_are_not_framed_but_keep_the_browser_viewer(client):
     assert response.mimetype == "image/svg+xml"
     assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_metrics_count_failed_api_calls_by_service(client):
+    client.get("/kinh-te/bai-viet-3.html")
+
+    metrics = client.get("/metrics").text
+
+    for service in ("articles", "counter", "weather"):
+        assert re.search(rf'web_api_failures_total{{service="{service}"}} [1-9]', metrics)
+    assert re.search(r'web_cache_lookups_total{result="miss"} [1-9]', metrics)
 
 
 def test_static_assets_are_served(client):

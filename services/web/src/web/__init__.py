@@ -27,16 +27,25 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
     redis_client = connect(settings.redis_url, socket_timeout=0.5)
-    app.extensions["web.apis"] = Apis(settings, PageCache(redis_client))
-    app.extensions["web.pool"] = ThreadPoolExecutor(max_workers=8, thread_name_prefix="web-api")
-
-    init_http(
+    metrics = init_http(
         app,
         "web",
         ready_checks={"redis": lambda: ping(redis_client)},
         json_api=False,
         max_body_bytes=settings.max_body_bytes,
     )
+    cache = PageCache(
+        redis_client,
+        lookups=metrics.counter("cache_lookups_total", "Page cache lookups.", ("result",)),
+    )
+    app.extensions["web.apis"] = Apis(
+        settings,
+        cache,
+        failures=metrics.counter(
+            "api_failures_total", "Calls to an API that failed or timed out.", ("service",)
+        ),
+    )
+    app.extensions["web.pool"] = ThreadPoolExecutor(max_workers=8, thread_name_prefix="web-api")
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

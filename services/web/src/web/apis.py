@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 import requests
+from prometheus_client import Counter
 
 from portalkit.http_client import Session
 from web.cache import PageCache, article_key, weather_key
@@ -31,9 +32,12 @@ class NotFound(Exception):
 class Apis:
     """Reads (cached where the data allows it) and the one write the web makes: a view."""
 
-    def __init__(self, settings: Settings, cache: PageCache) -> None:
+    def __init__(
+        self, settings: Settings, cache: PageCache, failures: Counter | None = None
+    ) -> None:
         self.settings = settings
         self.cache = cache
+        self.failures = failures
         self._local = threading.local()
 
     # plumbing -------------------------------------------------------------------
@@ -54,17 +58,22 @@ class Apis:
         try:
             response = self.http.request(method, url, **kwargs)
         except requests.RequestException as exc:
-            raise Unavailable(f"{service}: {type(exc).__name__}") from exc
+            raise self._failed(service, type(exc).__name__) from exc
         if response.status_code == 404:
             raise NotFound(url)
         if response.status_code >= 500 or response.status_code == 429:
-            raise Unavailable(f"{service}: HTTP {response.status_code}")
+            raise self._failed(service, f"HTTP {response.status_code}")
         if response.status_code >= 400:
             raise NotFound(f"{url}: HTTP {response.status_code}")
         try:
             return response.json()
         except ValueError as exc:
-            raise Unavailable(f"{service}: a reply that is not JSON") from exc
+            raise self._failed(service, "a reply that is not JSON") from exc
+
+    def _failed(self, service: str, why: str) -> Unavailable:
+        if self.failures is not None:
+            self.failures.labels(service).inc()
+        return Unavailable(f"{service}: {why}")
 
     def _get(self, service: str, path: str, **params: Any) -> Any:
         base = getattr(self.settings, f"{service}_url")
@@ -158,4 +167,4 @@ class Apis:
                 f"{self.settings.articles_url}/media/{name}", headers=headers, stream=True
             )
         except requests.RequestException as exc:
-            raise Unavailable(f"articles: {type(exc).__name__}") from exc
+            raise self._failed("articles", type(exc).__name__) from exc

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
+from prometheus_client import Counter
 
 from portalkit.redis_client import UNAVAILABLE
 
@@ -48,16 +49,23 @@ def invalidate_weather(pipe: redis.client.Pipeline, place: str) -> None:
 class PageCache:
     """JSON values with a TTL; every Redis failure is a cache miss."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, lookups: Counter | None = None) -> None:
         self.client = client
+        self.lookups = lookups
 
     def get(self, key: str) -> Any | None:
         try:
             raw = self.client.get(key)
         except UNAVAILABLE as exc:
             log.warning("page cache unavailable: %s", exc)
+            self._count("unavailable")
             return None
+        self._count("miss" if raw is None else "hit")
         return None if raw is None else json.loads(raw)
+
+    def _count(self, result: str) -> None:
+        if self.lookups is not None:
+            self.lookups.labels(result).inc()
 
     def set(self, key: str, value: Any, ttl_s: int) -> None:
         if ttl_s <= 0:
