@@ -260,3 +260,28 @@ def test_setting_a_count_needs_a_token(client):
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert client.get("/v1/views/42").get_json()["views"] == 0
+
+
+def test_a_counted_view_is_one_script_call_by_sha(client, articles, redis_client, auth):
+    articles.publish(42)
+    view(client, 42, visitor_id="warm-up")  # the script is loaded on first use
+    redis_client.config_resetstat()
+
+    for n in range(10):
+        assert view(client, 42, visitor_id=f"reader-{n}").get_json()["counted"] is True
+    client.post(
+        "/v1/views/batch",
+        json={"views": [{"article_id": 42, "client_ip": "198.51.100.1", "user_agent": BROWSER}]},
+        headers=auth,
+    )
+
+    # Redis counts the commands a script runs too; those are the script's own.
+    inside_script = {"exists", "set", "incr", "expire", "pfadd", "zincrby", "get"}
+    calls = {
+        name.removeprefix("cmdstat_"): row["calls"]
+        for name, row in redis_client.info("commandstats").items()
+    }
+    sent_by_the_app = set(calls) - inside_script - {"config|resetstat", "info"}
+    assert sent_by_the_app == {"evalsha"}
+    assert calls["evalsha"] == 11
+    assert calls["exists"] == 11  # one published check per view
