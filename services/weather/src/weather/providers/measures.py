@@ -63,12 +63,6 @@ class Code(ma.fields.Field):
         return int(number)
 
 
-def mapping_or_none(data: Any, key: str) -> None:
-    """Drop ``data[key]`` when it is not an object, so an optional part never rejects a reply."""
-    if isinstance(data, dict) and key in data and not isinstance(data[key], dict):
-        data[key] = None
-
-
 TEMPERATURE = (-90.0, 65.0)
 PRESSURE = (300.0, 1100.0)
 HUMIDITY = (0.0, 100.0)
