@@ -77,13 +77,13 @@ def test_a_backlog_from_intervals_without_a_worker_never_reaches_the_provider(
 ):
     env = process_env(redis_url, provider, WEATHER_INTERVAL_S=str(INTERVAL_S))
     procfile_processes("weather-beat", env)
-    wait_until(lambda: redis_client.llen("weather:celery:weather") > 0, timeout=30)
+    wait_until(lambda: redis_client.llen("weather:celery:weather") > 0, timeout=90)
     first_queued, _ = fetcher.current_interval()
     wait_until(lambda: fetcher.current_interval()[0] >= first_queued + 3, timeout=30)
 
     worker_started, _ = fetcher.current_interval()
     procfile_processes("weather-worker", env, "--pool solo")
-    wait_until(lambda: all(fetched_intervals(redis_client, slug) for slug in SLUGS), timeout=60)
+    wait_until(lambda: all(fetched_intervals(redis_client, slug) for slug in SLUGS), timeout=90)
     wait_until(lambda: redis_client.llen("weather:celery:weather") == 0, timeout=30)
 
     per_place = {slug: fetched_intervals(redis_client, slug) for slug in SLUGS}

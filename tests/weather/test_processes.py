@@ -17,7 +17,7 @@ def test_a_manual_refresh_is_fetched_by_a_worker_and_served_by_the_api(
     procfile_processes("weather", env)
     procfile_processes("weather-worker", env)
     base = f"http://127.0.0.1:{port}"
-    wait_http(f"{base}/healthz")
+    wait_http(f"{base}/healthz", timeout=90)
     assert requests.get(f"{base}/v1/weather", timeout=5).status_code == 503
 
     first = requests.post(f"{base}/v1/weather/refresh", headers=AUTH, timeout=5)
@@ -27,7 +27,7 @@ def test_a_manual_refresh_is_fetched_by_a_worker_and_served_by_the_api(
     assert (first.json()["queued"], again.json()["queued"]) == (True, False)
     wait_until(
         lambda: requests.get(f"{base}/v1/weather/yen-binh", timeout=5).status_code == 200,
-        timeout=60,
+        timeout=90,
     )
     wait_until(
         lambda: all(
@@ -65,7 +65,7 @@ def test_through_a_provider_outage_the_api_serves_the_last_good_reading_until_it
     for name in ("weather", "weather-worker", "weather-beat"):
         procfile_processes(name, env)
     url = f"http://127.0.0.1:{port}/v1/weather/nghia-lo"
-    wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=60)
+    wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=90)
     good = requests.get(url, timeout=5).json()
 
     provider.set("500")
