@@ -37,6 +37,21 @@ format: setup
 clean:
 	rm -rf $(VENV) $(TOOLS) var/run
 
+# --- the production shape on one host: Docker Compose (see OPERATIONS.md) -----------
+COMPOSE ?= docker compose
+.PHONY: up down logs
+
+up:
+	@test -f .env || { echo "no .env: copy .env.example to .env and set its secrets first" >&2; exit 1; }
+	$(COMPOSE) up --build --detach
+	$(COMPOSE) ps
+
+down:
+	$(COMPOSE) down
+
+logs:
+	$(COMPOSE) logs --follow --tail=200 $(SERVICE)
+
 # --- benchmarks: not part of `make test` (see BENCHMARKS.md) -------------------------
 .PHONY: bench
 bench: setup

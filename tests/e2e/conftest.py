@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 import redis
+import requests
 
 from support.gateway import Gateway
 from support.servers import free_port, redis_server_binary, wait_until
@@ -79,7 +80,30 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def wait_ready(stack: Stack, timeout: float = 120) -> None:
+    """Every HTTP process answers /healthz; stop at once if any process exits.
+
+    Nine processes boot together on a shared machine, hence the generous timeout.
+    """
+    waiting = set(HTTP_PROCESSES)
+
+    def ready() -> bool:
+        for name, proc in stack.processes.items():
+            if not proc.alive():
+                pytest.fail(f"{name} exited:\n{proc.output()[-3000:]}")
+        for name in sorted(waiting):
+            try:
+                reply = requests.get(stack.url(name) + "/healthz", timeout=2)
+            except requests.RequestException:
+                continue
+            if reply.status_code == 200:
+                waiting.discard(name)
+        return not waiting
+
+    wait_until(ready, timeout=timeout, interval=0.2)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'articles.db'}"
@@ -100,16 +124,16 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def portal_redis(tmp_path_factory) -> Iterator[PasswordRedis]:
     server = PasswordRedis(tmp_path_factory.mktemp("e2e-redis")).start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
-    """Every Procfile process, started once per database, on an empty Redis."""
+    """Every Procfile process, once per database for all e2e modules, on an empty Redis."""
     client = redis.Redis.from_url(portal_redis.url)
     client.flushall()
     client.close()
@@ -126,16 +150,14 @@ def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
     )
     try:
         running.migrate()
-        # Nine processes boot at once on a shared machine: give them time to.
         running.start(*procfile(), wait=False)
-        for name in HTTP_PROCESSES:
-            running.wait_ready(name, timeout=120)
+        wait_ready(running)
         yield running
     finally:
         running.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def gateway(tmp_path_factory, stack) -> Iterator[Gateway]:
     """The gateway's nginx in front of the stack, as Compose runs it in front of services."""
     proxy = Gateway(

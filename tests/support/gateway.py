@@ -113,9 +113,15 @@ http {{
             self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
 
+        pid_file = self.dir / "nginx.pid"
+
         def up() -> bool:
             if self.proc.poll() is not None:
-                raise AssertionError(f"nginx exited:\n{self.errors()}")
+                pytest.fail(f"nginx exited:\n{self.errors()}")
+            # nginx writes its pid file only once it holds its port: then the answer
+            # below is this nginx's, not another process's on a reused port.
+            if not pid_file.exists() or pid_file.read_text().strip() != str(self.proc.pid):
+                return False
             return requests.get(self.url + "/gateway/healthz", timeout=1).status_code == 200
 
         wait_until(up, timeout=15)
@@ -138,3 +144,15 @@ http {{
         if not self.access_log.exists():
             return []
         return [json.loads(line) for line in self.access_log.read_text().splitlines() if line]
+
+    def wait_logged(self, **fields: object) -> dict:
+        """The access log entry with these fields, once written: nginx logs a request
+        after it has sent the response, so a client can be quicker than the log."""
+
+        def entry() -> dict | None:
+            for logged in self.logged():
+                if all(logged.get(key) == value for key, value in fields.items()):
+                    return logged
+            return None
+
+        return wait_until(entry, timeout=10)  # type: ignore[return-value]
