@@ -166,6 +166,15 @@ def test_postgres_keeps_its_data_and_is_checked_with_pg_isready(services):
         assert services[name]["environment"]["DATABASE_URL"].startswith("postgresql://")
 
 
+def test_portal_processes_run_on_a_read_only_root_with_a_scratch_tmp(services, processes):
+    for name in [*processes, *JOBS]:
+        service = services[name]
+        assert service["read_only"] is True, name
+        assert service["tmpfs"] == ["/tmp"], name
+        assert service["init"] is True, name
+        assert service["environment"]["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/"), name
+
+
 def test_every_service_can_run_on_a_swarm(services):
     for name in long_running(services):
         deploy = services[name].get("deploy") or {}

@@ -115,6 +115,8 @@ def test_the_image_runs_as_an_unprivileged_user_with_a_healthcheck(name):
     assert json.loads(steps["ENTRYPOINT"]) == ["portal-entrypoint"]
     assert f"{name.upper()}_PORT={SERVICES[name]}" in steps["ENV"]
     assert "BIND_HOST=0.0.0.0" in steps["ENV"]
+    # Compose gives a read-only root and a tmpfs /tmp: gunicorn's control socket goes there.
+    assert "XDG_RUNTIME_DIR=/tmp" in steps["ENV"]
 
 
 @pytest.mark.parametrize("name", SERVICES)
