@@ -3,7 +3,7 @@
 Starts the stack the scenario needs, warms it, then drives it with wrk while
 ``py-spy record --subprocesses --gil`` samples the gunicorn master and its workers
 (only threads holding the GIL: the Python work that limits a worker). The raw
-stacks are kept (``bench/results/profile-<scenario>.txt``, collapsed format); the
+stacks are kept (``bench/results/profile-<scenario>.stacks``, collapsed format, not committed); the
 summary printed groups the samples by library (the innermost frame's package) and lists
 the functions with the most inclusive time.
 """
@@ -114,13 +114,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument(
+        "--active",
+        action="store_true",
+        help="every thread py-spy deems active, not only GIL holders "
+        "(shows time in C that releases the GIL, e.g. SQLite queries)",
+    )
     args = parser.parse_args(argv)
     scenario = BY_NAME[args.scenario]
     work_dir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     servers = {*scenario.servers, *(name for b in BASELINES for name in b.servers)}
     stack = Stack(work_dir, servers, args.articles)
     options = Options(args.duration, 3.0, args.connections, 4, 2)
-    raw_path = args.output / f"profile-{scenario.name}.txt"
+    raw_path = args.output / f"profile-{scenario.name}.stacks"
     args.output.mkdir(parents=True, exist_ok=True)
     try:
         stack.start()
@@ -129,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         server = stack.servers[scenario.server]
         spy = [str(BIN / "py-spy"), "record", "--pid", str(server.pid), "--subprocesses"]
         spy += ["--format", "raw", "--rate", "200", "--duration", str(int(args.duration))]
-        spy += ["--output", str(raw_path), "--gil"]
+        spy += ["--output", str(raw_path)]
+        if not args.active:
+            spy.append("--gil")
         load = runner._load(scenario, args.duration + 2)
         script = runner._script(scenario)
         driver = threading.Thread(
