@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from articles_factories import AUTH, TOKEN, TREE, ArticleFactory
+from articles_kit import AUTH, TOKEN, TREE, ArticleFactory
 from sqlalchemy import create_engine, text
 
 from articles import create_app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from articles_factories import AUTH, outbox_rows
+from articles_kit import AUTH, outbox_rows
 
 
 def test_create_answers_201_with_location_etag_and_read_shape(client, categories):

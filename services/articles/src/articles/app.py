@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         configure_logging(SERVICE, settings.log_level)
     app = Flask(__name__)
     app.config.update(as_dict(settings))
+    app.json.ensure_ascii = False  # Vietnamese text as UTF-8, not \u escapes
     db = Database(settings.database_url, settings.db_pool_size)
     app.extensions["articles.db"] = db
     init_http(

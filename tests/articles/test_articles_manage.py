@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from articles_factories import outbox_rows
+from articles_kit import outbox_rows
 from sqlalchemy import text
 
 from articles.seed import ARTICLES, seed

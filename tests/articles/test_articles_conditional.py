@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articles_factories import AUTH
+from articles_kit import AUTH
 
 
 def test_reads_carry_an_etag_and_answer_304_when_unchanged(client, make_article):

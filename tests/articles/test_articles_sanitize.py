@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articles_factories import AUTH
+from articles_kit import AUTH
 
 from articles.sanitize import clean_html
 

@@ -9,7 +9,7 @@ import threading
 from collections import Counter
 
 import pytest
-from articles_factories import outbox_rows
+from articles_kit import outbox_rows
 
 from articles import store
 from articles.errors import Conflict

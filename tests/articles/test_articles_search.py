@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from articles_factories import AUTH
+from articles_kit import AUTH
 
 CORPUS = [
     ("Đảm bảo an ninh, trật tự dịp lễ hội", "Lực lượng công an tuần tra trên đèo Khau Phạ."),

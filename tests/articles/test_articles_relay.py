@@ -6,7 +6,7 @@ import json
 import signal
 from datetime import UTC, datetime, timedelta
 
-from articles_factories import AUTH, outbox_rows
+from articles_kit import AUTH, outbox_rows
 
 from articles.relay import Relay
 from support.servers import python_process, wait_until

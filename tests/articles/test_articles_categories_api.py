@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articles_factories import AUTH
+from articles_kit import AUTH
 
 
 def test_tree_nests_children_under_their_parents(client, categories):
