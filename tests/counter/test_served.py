@@ -57,6 +57,22 @@ def test_the_procfile_processes_count_a_view_end_to_end(redis_url):
         count = requests.get(f"{base}/v1/views/5", timeout=5).json()
         assert count == {"article_id": 5, "views": 1, "unique_visitors": 1, "today": 1}
         assert requests.get(f"{base}/openapi.json", timeout=5).status_code == 200
+
+        def chunked_body():  # no Content-Length: the limit must hold while reading
+            yield b'{"article_id": 5, "visitor_id": "x"'
+            for _ in range(20):
+                yield b" " * 1024
+            yield b"}"
+
+        too_big = requests.post(
+            f"{base}/v1/views",
+            data=chunked_body(),
+            headers={"Content-Type": "application/json", "User-Agent": BROWSER},
+            timeout=5,
+        )
+        assert too_big.status_code == 413
+        assert too_big.headers["Content-Type"] == "application/problem+json"
+        assert requests.get(f"{base}/v1/views/5", timeout=5).json()["views"] == 1
     except AssertionError:
         print(api.output(), consumer.output())
         raise

@@ -12,7 +12,7 @@ from counter.clock import Clock, system_clock
 from counter.settings import Settings
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Flask, Request
 
 BATCH_ENDPOINT = "views.BatchViews"
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         if request.endpoint == BATCH_ENDPOINT:
             return None
         request.max_content_length = VIEW_BODY_BYTES
-        if request.content_length is not None and request.content_length > VIEW_BODY_BYTES:
+        if _body_too_large(request, VIEW_BODY_BYTES):
             return problem(413, f"the request body is larger than {VIEW_BODY_BYTES} bytes")
         return None
 
@@ -73,3 +73,13 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     )
     api.register_blueprint(blp)
     return app
+
+
+def _body_too_large(request: Request, limit: int) -> bool:
+    if request.content_length is not None:
+        return request.content_length > limit
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    # A chunked body: werkzeug stops reading at the limit without complaint, so a body
+    # that fills it is taken as too large (a 413 here, not a JSON error later).
+    return len(request.get_data(cache=True)) >= limit
