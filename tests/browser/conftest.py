@@ -80,7 +80,11 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     redis_server = RedisServer().start()
-    portal = Stack(tmp_path_factory.mktemp("stack"), redis_server.url)
+    # A slower read timeout than production's 1 s: the test machine is shared and busy,
+    # and a page missing a part because of the machine's load is not what is under test.
+    portal = Stack(
+        tmp_path_factory.mktemp("stack"), redis_server.url, env={"API_READ_TIMEOUT_S": "5"}
+    )
     try:
         portal.migrate()
         portal.start(*PROCESSES)

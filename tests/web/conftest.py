@@ -115,6 +115,7 @@ def live_app(make_app, stack: Stack, content: Content) -> Flask:
         counter_url=stack.url("counter"),
         weather_url=stack.url("weather"),
         per_page=5,
+        read_timeout_s=5.0,  # a busy shared test machine is not the outage under test
     )
 
 
