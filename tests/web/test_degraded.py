@@ -6,11 +6,12 @@ import pytest
 
 
 @pytest.fixture
-def urls(stack, content) -> dict[str, str]:
+def urls(stack, content) -> dict[str, object]:
     return {
         "articles_url": stack.url("articles"),
         "counter_url": stack.url("counter"),
         "weather_url": stack.url("weather"),
+        "read_timeout_s": 5.0,  # a busy shared test machine is not the outage under test
     }
 
 
