@@ -72,6 +72,16 @@ def test_the_procfile_processes_count_a_view_end_to_end(redis_url):
         )
         assert too_big.status_code == 413
         assert too_big.headers["Content-Type"] == "application/problem+json"
+        batch_too_big = requests.post(
+            f"{base}/v1/views/batch",
+            data=(b" " * 65536 for _ in range(40)),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": "Bearer dev-editor-token",
+            },
+            timeout=10,
+        )
+        assert batch_too_big.status_code == 413
         assert requests.get(f"{base}/v1/views/5", timeout=5).json()["views"] == 1
     except AssertionError:
         print(api.output(), consumer.output())

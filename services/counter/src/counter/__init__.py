@@ -49,13 +49,14 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     )
 
     @app.before_request
-    def _small_bodies() -> Response | None:
+    def _body_limit() -> Response | None:
         """Only the batch route takes large bodies; every other write stays under 16 KiB."""
         if request.endpoint == BATCH_ENDPOINT:
-            return None
-        request.max_content_length = VIEW_BODY_BYTES
-        if _body_too_large(request, VIEW_BODY_BYTES):
-            return problem(413, f"the request body is larger than {VIEW_BODY_BYTES} bytes")
+            limit = settings.batch_body_bytes
+        else:
+            limit = request.max_content_length = VIEW_BODY_BYTES
+        if _body_too_large(request, limit):
+            return problem(413, f"the request body is larger than {limit} bytes")
         return None
 
     @app.errorhandler(RateLimited)
