@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+import redis
 from weather_kit import procfile_command, venv_path
 
 from portalkit.config import ConfigError
-from support.servers import Process
+from support.servers import Process, RedisServer
+from weather import create_app
 from weather.settings import Settings
 
 
@@ -90,3 +92,17 @@ def test_the_worker_stops_at_start_with_one_line_for_a_bad_locations_file(tmp_pa
     lines = worker.output().strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("configuration error: invalid setting WEATHER_LOCATIONS_FILE=")
+
+
+def test_the_broker_reaches_a_redis_on_a_unix_socket_and_its_database(tmp_path):
+    socket_path = tmp_path / "redis.sock"
+    server = RedisServer("--unixsocket", str(socket_path), "--unixsocketperm", "700").start()
+    try:
+        app = create_app(Settings(redis_url=f"unix://{socket_path}?db=2"))
+        app.extensions["celery"].send_task("weather.fetch_location", ("yen-bai",))
+
+        client = redis.Redis(unix_socket_path=str(socket_path), db=2, decode_responses=True)
+        assert client.llen("weather:celery:weather") == 1
+        client.close()
+    finally:
+        server.cleanup()

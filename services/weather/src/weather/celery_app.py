@@ -8,7 +8,9 @@ several times an interval for the places still due (see ``Settings.tick_s``).
 from __future__ import annotations
 
 import logging
+import ssl
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from celery import Celery, Task
 from celery.signals import setup_logging
@@ -19,10 +21,24 @@ from weather.fetcher import worst_case_fetch_s
 from weather.settings import Settings
 
 
+def broker_url(redis_url: str) -> str:
+    """``REDIS_URL`` as kombu spells it: a unix socket is ``redis+socket://path``, its
+    database number the ``virtual_host`` parameter."""
+    parsed = urlsplit(redis_url)
+    if parsed.scheme != "unix":
+        return redis_url
+    query = [(k, v) for k, v in parse_qsl(parsed.query) if k != "db"]
+    query.append(("virtual_host", dict(parse_qsl(parsed.query)).get("db", "0")))
+    return f"redis+socket://{parsed.netloc}{parsed.path}?{urlencode(query)}"
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
     tick = settings.tick_s
+    tls = {"ssl_cert_reqs": ssl.CERT_REQUIRED} if settings.redis_url.startswith("rediss:") else None
     return {
-        "broker_url": settings.redis_url,
+        "broker_url": broker_url(settings.redis_url),
+        "broker_use_ssl": tls,
+        "redbeat_redis_use_ssl": tls,
         "broker_transport_options": {"global_keyprefix": "weather:celery:"},
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,
