@@ -146,7 +146,14 @@ class Gunicorn(OwnedProcess):
         self.url = f"http://127.0.0.1:{self.port}"
         args = [str(BIN / "gunicorn"), "-c", "python:portalkit.gunicorn_conf"]
         args += ["-b", f"127.0.0.1:{self.port}", app]
-        super().__init__(name, args, log_dir, env)
+        # Each server its own /tmp, as each container has in Compose: gunicorn's control
+        # socket and the workers' Prometheus files are not shared with anyone else's.
+        private = {}
+        for variable, folder in (("XDG_RUNTIME_DIR", "run"), ("PROMETHEUS_MULTIPROC_DIR", "prom")):
+            path = log_dir / f"{name}-{folder}"
+            path.mkdir()
+            private[variable] = str(path)
+        super().__init__(name, args, log_dir, {**env, **private})
         self.workers_expected = int(env.get("WEB_CONCURRENCY", "2"))
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 90.0) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import logging
 import statistics
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from bench.wrk import Load, WrkResult, make_script, run_wrk
 log = logging.getLogger("bench")
 
 SAMPLE_REQUESTS = 50
-WARM_ATTEMPTS = 5
+WARM_LIMIT_S = 120
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,13 @@ class Runner:
             return
         server = self.stack.servers[scenario.server]
         load = self._load(scenario, self.options.warmup_s)
-        for attempt in range(WARM_ATTEMPTS):
+        deadline = time.monotonic() + WARM_LIMIT_S
+        for attempt in itertools.count():
             label = f"warm-{scenario.name}-{attempt}"
             if run_wrk(server.url, self._script(scenario), load, self.work_dir, label).requests:
                 return
-        raise RuntimeError(f"{scenario.name}: no answer during {WARM_ATTEMPTS} warm-up runs")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{scenario.name}: no answer within {WARM_LIMIT_S}s of warm-up")
 
     def measure(self, scenario: Scenario, label: str) -> Measured:
         server = self.stack.servers[scenario.server]

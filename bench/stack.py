@@ -2,7 +2,8 @@
 
 Each service is served by the Procfile's and Dockerfiles' command line, with the
 environment passed through (so ``WEB_CONCURRENCY``/``GUNICORN_THREADS`` apply alike to
-services and baselines). The baselines are served by the same gunicorn settings.
+services and baselines) and, as in docker-compose.yml, ``PROMETHEUS_MULTIPROC_DIR`` set
+so /metrics merges the workers. The baselines are served by the same gunicorn settings.
 """
 
 from __future__ import annotations
