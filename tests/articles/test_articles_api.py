@@ -348,3 +348,22 @@ def test_image_urls_must_be_paths_or_http(client, categories):
         headers=AUTH,
     )
     assert response.status_code == 422
+
+
+def test_concurrent_creates_with_one_title_all_get_distinct_slugs(app, client, categories):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def create(_n: int) -> tuple[int, str]:
+        response = app.test_client().post(
+            "/v1/articles",
+            json={"title": "Cùng một tiêu đề", "category": "kinh-te"},
+            headers=AUTH,
+        )
+        return response.status_code, (response.get_json() or {}).get("slug", "")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(create, range(12)))
+    assert [status for status, _ in results] == [201] * 12
+    slugs = {slug for _, slug in results}
+    assert len(slugs) == 12
+    assert "cung-mot-tieu-de" in slugs

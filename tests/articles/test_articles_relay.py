@@ -162,3 +162,21 @@ def test_relay_waits_out_a_redis_outage(make_article, db, settings, redis_server
     finally:
         redis_server.start()
     assert Relay(settings, database=db).run_once() == 1
+
+
+def test_sent_rows_are_pruned_after_the_retention_period_pending_ones_never(
+    make_article, db, settings
+):
+    from articles import outbox
+    from articles.models import utcnow
+
+    make_article(title="Một")
+    make_article(title="Hai")
+    Relay(settings, database=db).run_once()
+    assert len(outbox_rows(db)) == 2  # sent just now: kept
+    make_article(title="Ba")
+    with db.write_session() as session:
+        assert outbox.prune(session, utcnow() + timedelta(seconds=1)) == 2
+    rows = outbox_rows(db)
+    assert len(rows) == 1
+    assert rows[0]["sent_at"] is None

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 
 import redis
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from articles.models import OutboxEvent, utcnow
@@ -77,6 +78,16 @@ def publish_pending(
         .values(sent_at=utcnow())
     )
     return len(rows)
+
+
+def prune(session: Session, older_than: datetime) -> int:
+    """Delete rows sent before ``older_than``; pending rows are never touched."""
+    result = session.execute(
+        delete(OutboxEvent).where(
+            OutboxEvent.sent_at.is_not(None), OutboxEvent.sent_at < older_than
+        )
+    )
+    return result.rowcount or 0
 
 
 def publish_rows(bus: EventBus, rows: list[OutboxEvent]) -> None:

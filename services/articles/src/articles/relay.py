@@ -15,6 +15,8 @@ Several relays may run:
   standby takes over at once. (SQLite is a file on one host, so a file lock reaches
   every process that can open the database.)
 
+Rows sent more than ``OUTBOX_RETENTION_DAYS`` (7) ago are deleted once an hour.
+
 SIGTERM or SIGINT ends the current round and stops the process cleanly.
 """
 
@@ -25,6 +27,8 @@ import logging
 import os
 import signal
 import threading
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import redis
@@ -33,12 +37,15 @@ from sqlalchemy.exc import DBAPIError
 
 from articles import outbox, store
 from articles.db import Database, normalize_url
+from articles.models import utcnow
 from articles.settings import Settings
 from portalkit.process import start_process
 from portalkit.redis_client import UNAVAILABLE, connect
 from portalkit.streams import EventBus
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY_S = 3600
 
 
 class FileLock:
@@ -87,6 +94,7 @@ class Relay:
             FileLock(sqlite_lock_path(settings.database_url)) if self.database.sqlite else None
         )
         self._stop = threading.Event()
+        self._next_prune = 0.0
 
     def stop(self, *_: object) -> None:
         self._stop.set()
@@ -101,6 +109,13 @@ class Relay:
             due = store.publish_due(session, skip_locked=self.skip_locked)
         if due:
             log.info("scheduled articles published", extra={"ids": [a.id for a in due]})
+        if time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + PRUNE_EVERY_S
+            cutoff = utcnow() - timedelta(days=self.settings.outbox_retention_days)
+            with self.database.write_session() as session:
+                pruned = outbox.prune(session, cutoff)
+            if pruned:
+                log.info("sent outbox rows pruned", extra={"rows": pruned})
         sent = 0
         while not self._stop.is_set():
             with self.database.write_session() as session:

@@ -21,6 +21,7 @@ class Settings(CommonSettings):
     relay_interval_s: float = 1.0
     relay_batch: int = 200
     db_pool_size: int = 5
+    outbox_retention_days: int = 7
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -31,4 +32,5 @@ class Settings(CommonSettings):
             relay_interval_s=env("RELAY_INTERVAL_S", "1", number(minimum=0.01), environ),
             relay_batch=env("RELAY_BATCH", "200", integer(1, 10_000), environ),
             db_pool_size=env("DB_POOL_SIZE", "5", integer(1, 100), environ),
+            outbox_retention_days=env("OUTBOX_RETENTION_DAYS", "7", integer(1, 3650), environ),
         )

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from articles import outbox
@@ -51,6 +51,17 @@ FALLBACK_SLUG = "bai-viet"
 
 
 # slugs -----------------------------------------------------------------------------
+
+
+def lock_slug(session: Session, slug: str) -> None:
+    """Make writers that want ``slug`` (or to derive from it) take turns.
+
+    On PostgreSQL a transaction-scoped advisory lock on the slug's hash: the second
+    writer waits for the first to commit, then sees its slug as taken. SQLite write
+    transactions already take turns (``BEGIN IMMEDIATE``).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"articles:slug:{slug}"))))
 
 
 def slug_owner(session: Session, slug: str) -> int | None:
@@ -100,6 +111,7 @@ def old_slugs(session: Session, article_id: int) -> list[str]:
 
 
 def _change_slug(session: Session, article: Article, slug: str) -> None:
+    lock_slug(session, slug)
     owner = slug_owner(session, slug)
     if owner is not None and owner != article.id:
         raise Conflict(f"the slug {slug!r} is taken by another article")
@@ -195,6 +207,7 @@ def create_article(session: Session, data: dict[str, Any], editor: str | None = 
     """Add an article from validated fields; its slug comes from the title unless given."""
     now = utcnow()
     category = _category(session, data["category"])
+    lock_slug(session, data.get("slug") or slugify(data["title"]) or FALLBACK_SLUG)
     if data.get("slug"):
         if slug_owner(session, data["slug"]) is not None:
             raise Conflict(f"the slug {data['slug']!r} is taken by another article")

@@ -130,8 +130,7 @@ class Articles(MethodView):
         """Create an article (201 with ``Location``); the slug comes from the title unless given."""
         with database().write_session() as session:
             article = store.create_article(session, data, editor=token_holder())
-            tree = CategoryTree.load(session)
-            body, status, headers = _with_etag(article, tree, 201)
+            body, status, headers = _with_etag(article, CategoryTree.load(session), 201)
         headers["Location"] = url_for("articles.ArticleById", article_id=article.id)
         return body, status, headers
 
