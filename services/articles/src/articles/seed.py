@@ -349,5 +349,5 @@ def seed(database: Database, if_empty: bool = False) -> int:
                 data["published_at"] = now - timedelta(hours=5 * index + 1)
             elif data["status"] == "scheduled":
                 data["published_at"] = now + timedelta(days=2)
-            store.create_article(session, data, editor="seed")
+            store.create_article(session, data)
     return len(ARTICLES)

@@ -203,7 +203,7 @@ def _transition_event(was_published: bool, is_published: bool) -> type[ArticleEv
 # writes ------------------------------------------------------------------------------
 
 
-def create_article(session: Session, data: dict[str, Any], editor: str | None = None) -> Article:
+def create_article(session: Session, data: dict[str, Any]) -> Article:
     """Add an article from validated fields; its slug comes from the title unless given."""
     now = utcnow()
     category = _category(session, data["category"])
@@ -318,7 +318,6 @@ def update_article(
 def delete_article(
     session: Session,
     article_id: int,
-    editor: str | None = None,
     expected_versions: Collection[int] | None = None,
 ) -> None:
     """Remove an article with its images, tags, revisions and old slugs."""

@@ -129,7 +129,7 @@ class Articles(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Create an article (201 with ``Location``); the slug comes from the title unless given."""
         with database().write_session() as session:
-            article = store.create_article(session, data, editor=token_holder())
+            article = store.create_article(session, data)
             body, status, headers = _with_etag(article, CategoryTree.load(session), 201)
         headers["Location"] = url_for("articles.ArticleById", article_id=article.id)
         return body, status, headers
@@ -176,10 +176,7 @@ class ArticleById(MethodView):
         _check_id(article_id)
         with database().write_session() as session:
             store.delete_article(
-                session,
-                article_id,
-                editor=token_holder(),
-                expected_versions=_expected_versions(article_id),
+                session, article_id, expected_versions=_expected_versions(article_id)
             )
 
 
