@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -164,7 +165,7 @@ def test_a_reading_without_pressure_humidity_or_wind_prints_no_bare_unit(
 def test_with_weather_stopped_the_page_renders_without_the_box(
     page: Page, stack, content, web_cache
 ):
-    stack.stop("weather")
+    stop_for_good(stack, "weather")
     try:
         for key in web_cache.scan_iter("web:weather:*"):  # as when the cached reading expires
             web_cache.delete(key)
@@ -177,6 +178,25 @@ def test_with_weather_stopped_the_page_renders_without_the_box(
         expect(page.locator(".weather-none")).to_have_text("Chưa có dữ liệu thời tiết")
     finally:
         stack.start("weather")
+
+
+def stop_for_good(stack, name: str) -> None:
+    """Stop a process and wait until its whole process group is gone.
+
+    The Procfile line runs under a shell, so the stop can return while gunicorn still
+    drains its workers, which may answer on a kept-alive connection meanwhile.
+    """
+    group = stack.processes[name].proc.pid
+    stack.stop(name)
+
+    def gone() -> bool:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_until(gone, timeout=30, interval=0.1)
 
 
 def wait_until_reading(stack, check) -> None:
