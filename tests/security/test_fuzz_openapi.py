@@ -19,6 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from security_kit import API_TOKEN, BROWSER, figures
 
 pytestmark = pytest.mark.slow
@@ -27,19 +28,29 @@ EXAMPLES = {GenerationMode.POSITIVE: 150, GenerationMode.NEGATIVE: 50}  # 200 an
 HEADERS = {"Authorization": f"Bearer {API_TOKEN}", "User-Agent": BROWSER}
 
 
+# Schema-valid requests these operations refuse with 422: bugs of the OpenAPI document,
+# each pinned by an xfail(strict) test below. For them only that check is left out, so
+# every other check (server errors included) still runs over all their examples.
+SCHEMA_VALID_BUT_REFUSED = {
+    "POST /v1/categories": "a name no slug can be made of ('\"') is refused",
+    "POST /v1/views/batch": "client_ip is documented as any string but must be an address",
+}
+
+
 class Tally:
     """What one operation's run saw: requests, statuses, the first failed check."""
 
-    def __init__(self) -> None:
+    def __init__(self, excluded: list) -> None:
         self.requests = 0
         self.statuses: Counter[int] = Counter()
         self.failure: str | None = None
+        self.excluded = excluded
 
     def call(self, case) -> None:
         response = case.call(headers=HEADERS)
         self.requests += 1
         self.statuses[response.status_code] += 1
-        case.validate_response(response, headers=HEADERS)
+        case.validate_response(response, headers=HEADERS, excluded_checks=self.excluded)
 
     @property
     def server_errors(self) -> int:
@@ -70,13 +81,14 @@ def fuzz(app, service: str) -> None:
     tallies: dict[str, Tally] = {}
     for result in schema.get_all_operations():
         operation = result.ok()
-        tally = tallies[operation.label] = Tally()
+        known = operation.label in SCHEMA_VALID_BUT_REFUSED
+        tally = tallies[operation.label] = Tally([positive_data_acceptance] if known else [])
         for mode, examples in EXAMPLES.items():
             try:
                 runner(operation, mode, examples, tally)()
             except Unsatisfiable:  # no parameters: nothing invalid can be sent
                 continue
-            except Exception as exc:  # a failed check, shrunk to its smallest example
+            except (Exception, BaseExceptionGroup) as exc:  # a failed check, shrunk
                 tally.failure = f"{mode.value}: {exc}"[:2000]
                 break
     lines = [
@@ -85,6 +97,7 @@ def fuzz(app, service: str) -> None:
             requests=tally.requests,
             server_errors=tally.server_errors,
             failed_checks=int(tally.failure is not None),
+            st202_excluded=bool(tally.excluded),
             statuses=dict(sorted(tally.statuses.items())),
         )
         for label, tally in tallies.items()
@@ -113,3 +126,31 @@ def test_counter_api_holds_to_its_openapi(make_counter_app):
 
 def test_weather_api_holds_to_its_openapi(weather_app):
     fuzz(weather_app, "weather")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: articles POST /v1/categories answers 422 (slug cannot be made) to a name "
+    "its OpenAPI document accepts, e.g. '\"'; document the constraint or derive a slug",
+)
+def test_a_schema_valid_category_name_is_accepted(articles_app):
+    client = articles_app.test_client()
+    reply = client.post("/v1/categories", json={"name": '"'}, headers=HEADERS)
+    assert reply.status_code == 201, reply.get_json()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: counter's OpenAPI documents views[].client_ip of POST /v1/views/batch as any "
+    "string, but the API refuses anything but an IP address with 422",
+)
+def test_the_batch_client_ip_is_documented_as_an_address(counter_app):
+    spec = counter_app.test_client().get("/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    item = next(s for s in schemas.values() if "client_ip" in s.get("properties", {}))
+    client_ip = item["properties"]["client_ip"]
+    assert (
+        client_ip.get("format") in {"ipv4", "ipv6"}
+        or "pattern" in client_ip
+        or ("anyOf" in client_ip or "oneOf" in client_ip)
+    ), client_ip
