@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from portalkit.api import create_api
 from portalkit.auth import require_token
-from portalkit.config import CommonSettings, as_dict
+from portalkit.config import CommonSettings, as_dict, load_or_exit
 from portalkit.http import init_http
 
 
@@ -46,3 +46,8 @@ def create_app(settings: CommonSettings | None = None, ready=None) -> Flask:
     api = create_api(app, "Demo")
     api.register_blueprint(blp)
     return app
+
+
+def create_app_from_env() -> Flask:
+    """What a service's gunicorn target does: settings from the environment first."""
+    return create_app(load_or_exit(CommonSettings.from_env))

@@ -68,3 +68,29 @@ def test_a_process_with_a_bad_setting_stops_at_start_with_one_line():
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "REDIS_URL" in lines[0] and "notaurl" in lines[0]
+
+
+def test_gunicorn_stops_at_start_on_a_bad_setting_instead_of_restarting_workers():
+    from support.servers import free_port
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:portalkit.gunicorn_conf",
+            "-b",
+            f"127.0.0.1:{free_port()}",
+            "--chdir",
+            "tests/portalkit",
+            "demo_app:create_app_from_env()",
+        ],
+        env={"REDIS_URL": "notaurl", "PATH": "/usr/bin:/bin", "WEB_CONCURRENCY": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if "configuration error" in line]
+    assert errors and "REDIS_URL" in errors[0]

@@ -203,3 +203,21 @@ def test_sigkilled_consumers_lose_nothing_and_apply_nothing_twice(redis_url):
         f"applied_twice={twice} pending={left}"
     )
     assert (lost, twice, left) == (0, 0, 0)
+
+
+def test_a_slow_consumer_and_the_one_that_reclaimed_its_entry_apply_it_once(bus, redis_client):
+    """A consumer that is slow, not dead, loses the race to the one that took its entry."""
+    rescuer = make_consumer(bus.client, lambda e, pipe: pipe.incr("test:count"), name="rescuer")
+
+    def slow(event, pipe):
+        rescuer.reclaim()  # meanwhile the entry idles long enough to be taken over
+        pipe.incr("test:count")
+
+    slowpoke = make_consumer(bus.client, slow, name="slowpoke")
+    slowpoke.ensure_group()
+    bus.publish(ArticlePublished(article_id=1, slug="a"))
+    slowpoke.poll()
+    assert redis_client.get("test:count") == "1"
+    assert rescuer.stats.handled == 1
+    assert slowpoke.stats.duplicates == 1
+    assert pending(redis_client) == 0

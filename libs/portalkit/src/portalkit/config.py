@@ -182,6 +182,11 @@ class CommonSettings:
         )
 
 
+# gunicorn's arbiter reads this status from a worker as "failed to boot" and stops,
+# where any other status would make it restart the worker forever.
+GUNICORN_BOOT_ERROR = 3
+
+
 def load_or_exit(loader: Callable[[], T]) -> T:
     """Run a settings loader; on a bad value print one line and stop the process."""
     try:
@@ -189,7 +194,8 @@ def load_or_exit(loader: Callable[[], T]) -> T:
     except ConfigError as exc:
         logging.getLogger("portalkit.config").debug("bad setting", exc_info=True)
         sys.stderr.write(f"configuration error: {exc}\n")
-        raise SystemExit(2) from None
+        status = GUNICORN_BOOT_ERROR if "gunicorn.arbiter" in sys.modules else 2
+        raise SystemExit(status) from None
 
 
 def as_dict(settings: Any) -> dict[str, Any]:

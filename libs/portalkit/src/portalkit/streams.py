@@ -202,27 +202,42 @@ class Consumer:
             self._dead_letter(entry_id, fields, f"failed {deliveries - 1} deliveries")
             return
         done_key = self.done_key(event.id)
-        if self.client.exists(done_key):
-            self.client.xack(self.stream, self.group, entry_id)
-            self.stats.duplicates += 1
-            return
-        pipe = self.client.pipeline(transaction=True)
-        try:
-            self.handler(event, pipe)
-        except UNAVAILABLE:
-            raise
-        except Exception:
-            pipe.reset()
-            self.stats.failures += 1
-            log.exception(
-                "event handler failed; entry stays pending",
-                extra={"entry_id": entry_id, "event_type": event.type, "deliveries": deliveries},
-            )
-            return
-        pipe.set(done_key, entry_id, ex=self.done_ttl_s)
-        pipe.xack(self.stream, self.group, entry_id)
-        pipe.execute()
+        with self.client.pipeline(transaction=True) as pipe:
+            # WATCH makes the record a guard, not just a hint: a slow consumer and the
+            # one that reclaimed its entry cannot both commit the same event.
+            pipe.watch(done_key)
+            if pipe.exists(done_key):
+                pipe.unwatch()
+                self._duplicate(entry_id)
+                return
+            pipe.multi()
+            try:
+                self.handler(event, pipe)
+            except UNAVAILABLE:
+                raise
+            except Exception:
+                self.stats.failures += 1
+                log.exception(
+                    "event handler failed; entry stays pending",
+                    extra={
+                        "entry_id": entry_id,
+                        "event_type": event.type,
+                        "deliveries": deliveries,
+                    },
+                )
+                return
+            pipe.set(done_key, entry_id, ex=self.done_ttl_s)
+            pipe.xack(self.stream, self.group, entry_id)
+            try:
+                pipe.execute()
+            except redis.exceptions.WatchError:
+                self._duplicate(entry_id)
+                return
         self.stats.handled += 1
+
+    def _duplicate(self, entry_id: str) -> None:
+        self.client.xack(self.stream, self.group, entry_id)
+        self.stats.duplicates += 1
 
     def _dead_letter(self, entry_id: str, fields: dict[str, str], reason: str) -> None:
         dead = {f"original_{k}": v for k, v in fields.items()}
