@@ -16,7 +16,11 @@ request: they are shown but not counted as a view's round trips."""
 def scenario_dict(m: Measured) -> dict:
     r = m.result
     views_per_s = r.rps * m.scenario.views_per_request if m.scenario.views_per_request else None
-    counted_per_s = m.counted_views / r.duration_s if m.counted_views else None
+    # Views sent in the requests wrk saw answered, unless fewer were counted. The count
+    # read from Redis also holds the requests still in flight when wrk stopped.
+    counted_per_s = (
+        min(views_per_s, m.counted_views / r.duration_s) if views_per_s is not None else None
+    )
     requests = max(r.requests, 1)
     total_commands = sum(m.redis_commands.values())
     data = {
@@ -27,7 +31,7 @@ def scenario_dict(m: Measured) -> dict:
         "error_count": r.error_count,
         "views_per_s": round(views_per_s, 1) if views_per_s is not None else None,
         "counted_views": m.counted_views,
-        "counted_views_per_s": round(counted_per_s, 1) if counted_per_s else None,
+        "counted_views_per_s": round(counted_per_s, 1) if counted_per_s is not None else None,
         "peak_rss_mib": m.memory,
         "cpu": m.cpu,
         "redis": {
