@@ -208,7 +208,7 @@ def test_settings_come_from_the_env_file_and_the_example_lists_them(compose, ser
         )
     for name, service in services.items():
         if service["image"].startswith("${PORTAL_REGISTRY"):
-            assert service["env_file"] == [{"path": ".env", "required": True}], name
+            assert service["env_file"] == [".env"], name
 
 
 @pytest.mark.parametrize("name", ["articles", "counter", "weather", "web"])
