@@ -1,4 +1,14 @@
-"""The portal web front: server-rendered pages over the articles, counter and weather APIs."""
+"""The portal web front: server-rendered pages over the articles, counter and weather APIs.
+
+Pages: ``/`` (latest news by category, most read this week, weather), ``/<category>/``
+(listing with paging and subcategories), ``/<category>/<slug>-<id>.html`` (the article;
+a wrong slug or category answers 301), ``/search?q=``, ``/rss.xml``,
+``/rss/<category>.xml``, ``/sitemap.xml``. Helpers for the pages: ``POST
+/beacon/view/<id>`` (the view beacon, forwarded to the counter) and ``/media/<name>``
+(article images from the articles service, same-origin). ``?lang=en`` and
+``?place=<slug>`` switch the interface language and the weather place, and are
+remembered in cookies. Settings: :mod:`web.settings`.
+"""
 
 from __future__ import annotations
 

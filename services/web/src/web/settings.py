@@ -17,7 +17,6 @@ class Settings:
     redis_url: str = CommonSettings.redis_url
     log_level: str = CommonSettings.log_level
     max_body_bytes: int = 64 * 1024
-    stream_maxlen: int = CommonSettings.stream_maxlen
     articles_url: str = "http://127.0.0.1:8001"
     counter_url: str = "http://127.0.0.1:8002"
     weather_url: str = "http://127.0.0.1:8003"
@@ -42,7 +41,6 @@ class Settings:
         return cls(
             redis_url=common.redis_url,
             log_level=common.log_level,
-            stream_maxlen=common.stream_maxlen,
             articles_url=env("ARTICLES_URL", cls.articles_url, http_url, environ),
             counter_url=env("COUNTER_URL", cls.counter_url, http_url, environ),
             weather_url=env("WEATHER_URL", cls.weather_url, http_url, environ),
