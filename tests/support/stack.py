@@ -89,7 +89,8 @@ class Stack:
 
     def start(self, *names: str, wait: bool = True) -> Stack:
         for name in names:
-            proc = Process(self.commands[name], env=self.env, name=name, shell=True)
+            # exec: the Procfile command replaces the shell, so stopping it waits for it.
+            proc = Process("exec " + self.commands[name], env=self.env, name=name, shell=True)
             self.processes[name] = proc.start()
         if wait:
             for name in names:
