@@ -94,7 +94,11 @@ def test_openapi_describes_every_operation(client):
     assert client.get("/docs").status_code == 200
 
 
-def test_metrics_and_request_ids(client):
+def test_metrics_count_writes_and_request_ids_are_echoed(client, make_article):
+    make_article()
     response = client.get("/v1/categories", headers={"X-Request-ID": "abc-123"})
     assert response.headers["X-Request-ID"] == "abc-123"
-    assert b"http_requests_total" in client.get("/metrics").data
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert "http_requests_total" in metrics
+    assert 'articles_writes_total{operation="article.create"}' in metrics
+    assert 'articles_writes_total{operation="category.create"}' in metrics

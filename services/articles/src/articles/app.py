@@ -34,12 +34,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese text as UTF-8, not \u escapes
     db = Database(settings.database_url, settings.db_pool_size)
     app.extensions["articles.db"] = db
-    init_http(
+    metrics = init_http(
         app,
         SERVICE,
         ready_checks={"database": db.ping},
         unavailable=DATABASE_UNAVAILABLE,
         max_body_bytes=settings.max_body_bytes,
+    )
+    app.extensions["articles.writes"] = metrics.counter(
+        "writes_total", "Committed writes by operation.", ("operation",)
     )
     api = create_api(
         app,

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import Session
 
 from articles import queries, store
-from articles.api.context import database
+from articles.api.context import count_write, database
 from articles.api.schemas import (
     MAX_ID,
     SLUG,
@@ -131,6 +131,7 @@ class Articles(MethodView):
         with database().write_session() as session:
             article = store.create_article(session, data)
             body, status, headers = _with_etag(article, CategoryTree.load(session), 201)
+        count_write("article.create")
         headers["Location"] = url_for("articles.ArticleById", article_id=article.id)
         return body, status, headers
 
@@ -164,7 +165,9 @@ class ArticleById(MethodView):
                 editor=token_holder(),
                 expected_versions=_expected_versions(article_id),
             )
-            return _with_etag(article, CategoryTree.load(session))
+            answer = _with_etag(article, CategoryTree.load(session))
+        count_write("article.update")
+        return answer
 
     @require_token
     @blp.response(204)
@@ -178,6 +181,7 @@ class ArticleById(MethodView):
             store.delete_article(
                 session, article_id, expected_versions=_expected_versions(article_id)
             )
+        count_write("article.delete")
 
 
 @blp.route("/by-slug/<string:slug>")

@@ -8,7 +8,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from articles.api.context import database
+from articles.api.context import count_write, database
 from articles.api.schemas import SLUG, CategoryCreateSchema, CategorySchema, CategoryTreeSchema
 from articles.categories import CategoryTree, create_category
 from articles.errors import NotFound
@@ -42,6 +42,7 @@ class Categories(MethodView):
         with database().write_session() as session:
             category = create_category(session, data)
             node = CategoryTree.load(session).node(category)
+        count_write("category.create")
         location = url_for("categories.CategoryBySlug", slug=node["slug"])
         return node, 201, {"Location": location}
 

@@ -9,3 +9,8 @@ from articles.db import Database
 
 def database() -> Database:
     return current_app.extensions["articles.db"]
+
+
+def count_write(operation: str) -> None:
+    """Count a committed write in ``articles_writes_total``."""
+    current_app.extensions["articles.writes"].labels(operation).inc()
