@@ -13,6 +13,7 @@ day sets), ``rate:<address digest>`` (per-address request count for a minute),
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 PREFIX = "counter:"
@@ -38,6 +39,7 @@ def visitors(article_id: int) -> str:
     return article_prefix(article_id) + "visitors"
 
 
+@functools.lru_cache(maxsize=64)
 def day(on: date) -> str:
     return f"{PREFIX}day:{on:%Y%m%d}"
 

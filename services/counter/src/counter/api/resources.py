@@ -36,6 +36,7 @@ blp = Blueprint(
 )
 
 ARTICLE = f"<int(min=1, max={MAX_ARTICLE_ID}):article_id>"
+# Schemas are given as instances: webargs builds a new schema per request from a class.
 
 
 def counter() -> ViewCounter:
@@ -50,7 +51,7 @@ def _outcome_metric(outcomes) -> None:
 
 @blp.route("/views")
 class Views(MethodView):
-    @blp.arguments(ViewSchema)
+    @blp.arguments(ViewSchema())
     @blp.response(200, ViewResultSchema)
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
@@ -83,7 +84,7 @@ class Views(MethodView):
             "reason": outcome.reason,
         }
 
-    @blp.arguments(CountsQueryArgsSchema, location="query")
+    @blp.arguments(CountsQueryArgsSchema(), location="query")
     @blp.response(200, CountsSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Views of several articles at once (ids never counted answer 0)."""
@@ -98,7 +99,7 @@ class ArticleViews(MethodView):
         """Views, approximate unique visitors and today's views of one article."""
         return counter().count(article_id)
 
-    @blp.arguments(SetViewsSchema)
+    @blp.arguments(SetViewsSchema())
     @blp.response(200, SetViewsResultSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.doc(security=BEARER)
@@ -111,7 +112,7 @@ class ArticleViews(MethodView):
 
 @blp.route("/views/batch")
 class BatchViews(MethodView):
-    @blp.arguments(BatchSchema)
+    @blp.arguments(BatchSchema())
     @blp.response(200, BatchResultSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
@@ -145,7 +146,7 @@ class BatchViews(MethodView):
 
 @blp.route("/top")
 class Top(MethodView):
-    @blp.arguments(TopQueryArgsSchema, location="query")
+    @blp.arguments(TopQueryArgsSchema(), location="query")
     @blp.response(200, TopSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Most viewed published articles over today, 7 days, 30 days, or all time."""
