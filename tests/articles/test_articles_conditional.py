@@ -83,3 +83,9 @@ def test_delete_honours_if_match(client, make_article):
     current = client.get(f"/v1/articles/{article['id']}").headers["ETag"]
     deleted = client.delete(f"/v1/articles/{article['id']}", headers={**AUTH, "If-Match": current})
     assert deleted.status_code == 204
+
+
+def test_article_answers_vary_by_authorization(client, make_article):
+    article = make_article()
+    for url in (f"/v1/articles/{article['id']}", "/v1/articles"):
+        assert "Authorization" in client.get(url).headers["Vary"]

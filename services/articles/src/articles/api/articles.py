@@ -37,6 +37,14 @@ blp = Blueprint(
     description="Articles: lists, accent-insensitive search, reads by id or slug, editing.",
 )
 
+
+@blp.after_request
+def _vary_by_token(response: Response) -> Response:
+    """Token holders see drafts: a cache must not serve their answers to the public."""
+    response.vary.add("Authorization")
+    return response
+
+
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
