@@ -54,6 +54,7 @@ LAYERS = (
 )
 
 
+REQUEST_FRAME = "Flask.__call__ "
 PLUMBING = {"stdlib threading", "concurrent", "gunicorn"}
 """Frames every request passes through; left out of the inclusive list."""
 
@@ -74,29 +75,37 @@ def layer(frame: str) -> str:
 
 
 def summarize(raw: str, top: int = 25) -> str:
+    """Samples taken inside a request (under ``Flask.__call__``), by library and function.
+
+    Samples outside requests (gunicorn's loop, idle pool threads) are counted apart.
+    """
     by_layer: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
-    total = 0
+    total = outside = 0
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        samples = int(count)
-        frames = stack.split(";")
-        # A frame of a process/thread header (py-spy adds "process ..." / "thread ...").
-        frames = [f for f in frames if "(" in f and ".py:" in f]
+        frames = [f for f in stack.split(";") if "(" in f and ".py:" in f]
         if not frames:
             continue
-        total += samples
-        by_layer[layer(frames[-1])] += samples
+        if not any(f.startswith(REQUEST_FRAME) for f in frames):
+            outside += int(count)
+            continue
+        total += int(count)
+        by_layer[layer(frames[-1])] += int(count)
         for frame in dict.fromkeys(frames):
             if layer(frame) not in PLUMBING:
-                inclusive[frame] += samples
+                inclusive[frame] += int(count)
     if not total:
-        return "no samples"
-    lines = [f"{total} samples", "", "self time by library (innermost frame):"]
+        return "no samples inside requests"
+    lines = [
+        f"{total} samples inside requests ({outside} outside: server loop, idle threads)",
+        "",
+        "self time by library (innermost frame), share of request samples:",
+    ]
     lines += [f"  {n / total:6.1%}  {name}" for name, n in by_layer.most_common(top)]
-    lines += ["", "inclusive time by function:"]
+    lines += ["", "inclusive time by function, share of request samples:"]
     lines += [f"  {n / total:6.1%}  {name}" for name, n in inclusive.most_common(top * 2)]
     return "\n".join(lines)
 

@@ -176,6 +176,8 @@ def ratio(data: dict, baseline: str) -> str:
 
 def markdown(doc: dict) -> str:
     m, o, g = doc["machine"], doc["options"], doc["gunicorn"]
+    runs = [*doc["scenarios"].values(), *doc["baseline_runs"]]
+    others = sum(run["cpu"]["others_cores"] for run in runs) / max(len(runs), 1)
     lines = [
         f"Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB; "
         f"load average at start {' / '.join(map(str, m['loadavg_at_start']))}; "
@@ -184,6 +186,9 @@ def markdown(doc: dict) -> str:
         f"wrk: {o['threads']} threads, {o['connections']} connections "
         f"({o['batch_connections']} for the batch), {o['duration_s']:g} s per run "
         f"after {o['warmup_s']:g} s of warm-up.",
+        f"Other processes used {others:.2f} cores on average during the measured runs "
+        f"(the machine's busy time minus the benchmark's own); load average at the end "
+        f"{' / '.join(map(str, m.get('loadavg_at_end', [])))}.",
         "",
         "| scenario | req/s | views/s | p50 ms | p99 ms | errors | peak RSS MiB "
         "(master / workers) | x bare | x incr | other load (cores) |",
