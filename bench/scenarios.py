@@ -17,6 +17,8 @@ from bench.content import Article
 from bench.wrk import BROWSERS
 
 BATCH_SIZE = 1000
+READER_VIEWS = 3
+"""Articles each reader of a batch opens (pages per visit on a news site: a few)."""
 COUNTS_IDS = 20
 HOT_PAGES = 20
 SEARCHES = ("nong thon moi", "an ninh trat tu", "du lich cong dong", "chuyen doi so")
@@ -103,7 +105,12 @@ def _views_data(content: Content) -> dict[str, object]:
 
 
 def _batch_data(content: Content) -> dict[str, object]:
-    return {**_views_data(content), "BATCH_SIZE": BATCH_SIZE, "TOKEN": content.token}
+    return {
+        **_views_data(content),
+        "BATCH_SIZE": BATCH_SIZE,
+        "READER_VIEWS": READER_VIEWS,
+        "TOKEN": content.token,
+    }
 
 
 def _view_sample(content: Content, index: int) -> Request:

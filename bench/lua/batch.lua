@@ -1,6 +1,6 @@
--- POST /v1/views/batch: BATCH_SIZE views per request, as a log shipper sends them;
--- each view a new reader (an address of its own and a browser's user agent, no cookie)
--- of one of ARTICLE_IDS.
+-- POST /v1/views/batch: BATCH_SIZE views per request, as a log shipper sends them.
+-- Each reader (an address of its own and a browser's user agent, no cookie) opens
+-- READER_VIEWS different articles of ARTICLE_IDS in a row, so every view counts.
 
 local sent = 0
 local headers = {}
@@ -12,15 +12,15 @@ function init(args)
   headers["User-Agent"] = "bench-log-shipper/1"
 end
 
-local function address(n)
-  -- Half IPv4, half IPv6 (both families reach the portal); distinct for 2^24 views.
+local function address(reader)
+  -- Half IPv4, half IPv6 (both families reach the portal); distinct for 2^24 readers.
   local group = RUN * 8 + thread_number
-  if n % 2 == 0 then
-    return string.format("%d.%d.%d.%d", 64 + group % 64, math.floor(n / 65536) % 256,
-      math.floor(n / 256) % 256, n % 256)
+  if reader % 2 == 0 then
+    return string.format("%d.%d.%d.%d", 64 + group % 64, math.floor(reader / 65536) % 256,
+      math.floor(reader / 256) % 256, reader % 256)
   end
-  return string.format("2001:db8:%x:%x::%x", group % 65536, math.floor(n / 65536) % 65536,
-    n % 65536)
+  return string.format("2001:db8:%x:%x::%x", group % 65536,
+    math.floor(reader / 65536) % 65536, reader % 65536)
 end
 
 function request()
@@ -28,9 +28,11 @@ function request()
   local views = {}
   for i = 1, BATCH_SIZE do
     local n = sent * BATCH_SIZE + i
+    local reader = math.floor(n / READER_VIEWS)
     views[i] = string.format(
       '{"article_id":%d,"client_ip":"%s","user_agent":"%s"}',
-      ARTICLE_IDS[n % #ARTICLE_IDS + 1], address(n), USER_AGENTS[n % #USER_AGENTS + 1])
+      ARTICLE_IDS[n % #ARTICLE_IDS + 1], address(reader),
+      USER_AGENTS[reader % #USER_AGENTS + 1])
   end
   return wrk.format("POST", "/v1/views/batch", headers,
     '{"views":[' .. table.concat(views, ",") .. ']}')
