@@ -54,7 +54,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "output": Path(env("BENCH_OUTPUT", str(ROOT / "bench" / "results"))),
         }
     except ConfigError as exc:
-        sys.exit(f"configuration error: {exc}")
+        sys.stderr.write(f"configuration error: {exc}\n")
+        sys.exit(2)
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.set_defaults(**defaults)
     parser.add_argument("--duration", type=float, help="seconds per measured run")

@@ -47,12 +47,15 @@ class Article:
 def prepare_database(env: Mapping[str, str]) -> None:
     """``python -m articles.manage upgrade`` then ``seed --if-empty``, as ``make run``."""
     for command in (["upgrade"], ["seed", "--if-empty"]):
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "articles.manage", *command],
             env=dict(env),
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
+        if done.returncode != 0:
+            raise RuntimeError(f"articles.manage {command[0]} failed:\n{done.stderr}")
 
 
 PLACES = (
