@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from dockerfile_kit import SERVICES, build_stage, ignored, instructions
 
 from support.servers import ROOT, Process, free_port, wait_until
@@ -101,11 +102,20 @@ def runtime_env(venv: Path, workdir: Path, redis_url: str, port: int, name: str)
         REDIS_URL=redis_url,
         DATABASE_URL=f"sqlite:///{workdir / 'articles.db'}",
         API_TOKENS="editor:image-test-token",
-        WEB_CONCURRENCY="1",
+        WEB_CONCURRENCY="2",
+        # As in docker-compose.yml: gunicorn's processes pool their metrics here (the
+        # entry point creates the folder).
+        PROMETHEUS_MULTIPROC_DIR=str(workdir / "prometheus"),
         LOG_LEVEL="WARNING",
         **{f"{name.upper()}_PORT": str(port)},
     )
     return env
+
+
+def compose_jobs() -> list[str]:
+    """The commands of Compose's migrate and seed jobs, in their order."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    return [services[job]["command"][0] for job in ("migrate", "seed")]
 
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
@@ -146,8 +156,8 @@ def test_the_default_command_serves_from_the_installed_packages(image, redis_url
     env = runtime_env(venv, workdir, redis_url, port, name)
     python = str(venv / "bin" / "python")
     if name == "articles":  # the migrate and seed jobs of the same image come first
-        for job in (["upgrade"], ["seed", "--if-empty"]):
-            done = run([python, "-m", "articles.manage", *job], env=env, cwd=workdir)
+        for job in compose_jobs():
+            done = run(["/bin/sh", str(ENTRYPOINT), job], env=env, cwd=workdir)
             assert done.returncode == 0, done.stderr[-3000:]
     (command,) = __import__("json").loads(dict(instructions(name))["CMD"])
     server = Process(["/bin/sh", str(ENTRYPOINT), command], env=env, name=f"image-{name}")
@@ -177,6 +187,9 @@ def test_the_default_command_serves_from_the_installed_packages(image, redis_url
             assert "<html" in page.text
         else:
             assert requests.get(base + "/openapi.json", timeout=10).status_code == 200
+        metrics = requests.get(base + "/metrics", timeout=10)
+        assert metrics.status_code == 200
+        assert "http_requests_total" in metrics.text
         if name == "articles":  # migrations and sample content were packaged
             listing = requests.get(base + "/v1/articles", timeout=10).json()
             assert listing["total"] > 0
