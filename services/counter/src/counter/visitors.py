@@ -28,14 +28,20 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _crawlers = CrawlerDetect()
 
 
-@functools.lru_cache(maxsize=65536)
-def parse_address(raw: str | None) -> Address | None:
-    """An address from text; IPv4 mapped into IPv6 (``::ffff:1.2.3.4``) becomes IPv4.
+ADDRESS_MAX = 64
+"""No address is longer (IPv6 with a zone); longer text is refused before parsing."""
 
-    Cached: a batch from an access log repeats the same few thousand addresses.
-    """
-    if not raw:
+
+def parse_address(raw: str | None) -> Address | None:
+    """An address from text; IPv4 mapped into IPv6 (``::ffff:1.2.3.4``) becomes IPv4."""
+    if not raw or len(raw) > ADDRESS_MAX:
         return None
+    return _parse_address(raw)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_address(raw: str) -> Address | None:
+    # Cached: a batch from an access log repeats the same few thousand addresses.
     try:
         address = ipaddress.ip_address(raw.strip())
     except ValueError:

@@ -8,7 +8,7 @@ from webargs.fields import DelimitedList
 
 from counter.counting import REASONS, WINDOWS
 from counter.settings import BATCH_MAX_VIEWS
-from counter.visitors import parse_address
+from counter.visitors import ADDRESS_MAX, parse_address
 
 MAX_ARTICLE_ID = 2**53 - 1
 MAX_VIEWS = 2**53 - 1
@@ -113,7 +113,7 @@ class SetViewsResultSchema(ma.Schema):
 class Address(ma.fields.String):
     """An IPv4 or IPv6 address (at most 64 characters), loaded as an :mod:`ipaddress` object."""
 
-    MAX_LENGTH = 64
+    MAX_LENGTH = ADDRESS_MAX
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
