@@ -129,3 +129,25 @@ def test_settings_reject_a_body_limit_below_the_floor():
 
     with pytest.raises(ConfigError, match="MAX_BODY_BYTES"):
         CommonSettings.from_env({"MAX_BODY_BYTES": "10"})
+
+
+def _chunked(client, body: bytes):
+    """A chunked request as gunicorn hands it to the app: no length, input terminated."""
+    import io
+
+    return client.post(
+        "/v1/things",
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json", **AUTH},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_an_oversized_chunked_body_is_a_413_problem(client):
+    assert_problem(_chunked(client, b'{"name": "' + b"x" * 5000 + b'", "size": 1}'), 413)
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(client):
+    response = _chunked(client, b'{"name": "chunky", "size": 3}')
+    assert response.status_code == 201
+    assert response.get_json() == {"name": "chunky", "size": 3}

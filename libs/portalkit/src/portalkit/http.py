@@ -7,6 +7,7 @@ size limit, and (for JSON APIs) 415 for a body that is not JSON.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import time
@@ -68,7 +69,10 @@ def init_http(
             length = request.content_length
             if length is not None and length > limit:
                 return problem(413, f"the request body is larger than {limit} bytes")
-            has_body = bool(length) or request.headers.get("Transfer-Encoding") == "chunked"
+            chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+            if length is None and chunked and _buffer_chunked_body(limit):
+                return problem(413, f"the request body is larger than {limit} bytes")
+            has_body = bool(request.content_length)
             if json_api and has_body and not _is_json(request.mimetype):
                 return problem(
                     415, "the request body must be JSON (Content-Type: application/json)"
@@ -139,6 +143,27 @@ def init_http(
         return Response(metrics.render(), mimetype=CONTENT_TYPE.split(";")[0])
 
     return metrics
+
+
+def _buffer_chunked_body(limit: int) -> bool:
+    """Read a chunked body up to the limit; True when it is larger.
+
+    werkzeug stops reading a body without a length at MAX_CONTENT_LENGTH without an
+    error, so an oversized chunked body would reach the view cut short. Reading it here
+    (the server has already removed the chunking) answers 413 instead, and a body within
+    the limit is handed on as an ordinary one with a length.
+    """
+    environ = request.environ
+    if not environ.get("wsgi.input_terminated"):
+        return False
+    data = environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        return True
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    request.__dict__.pop("content_length", None)
+    return False
 
 
 def http_exception_response(exc: HTTPException) -> Response:
