@@ -62,7 +62,8 @@ class Monitor:
     """Counts, per consumer group and event id, the executed SETs of the idempotency record."""
 
     def __init__(self, url: str) -> None:
-        self.client = redis.Redis.from_url(url, decode_responses=True)
+        # No socket timeout: a quiet spell of Redis must not end the session.
+        self.client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=None)
         self.applied: Counter[tuple[str, str]] = Counter()
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._listen, daemon=True)
@@ -149,7 +150,11 @@ def test_killed_consumers_lose_nothing_and_apply_nothing_twice(stack, redis_url,
             left_pending.append(groups(redis_client)[group]["pending"])
             stack.start(victim, wait=False)
         flowed_s = time.monotonic() - started
-        wait_until(lambda: settled(redis_client), timeout=120, interval=0.5)
+        try:
+            wait_until(lambda: settled(redis_client), timeout=180, interval=0.5)
+        except AssertionError:
+            logs = "\n".join(f"--- {n}\n{stack.output(n)[-2000:]}" for n in CONSUMERS)
+            raise AssertionError(f"not settled: {groups(redis_client)}\n{logs}") from None
         settle_s = time.monotonic() - started - flowed_s
         monitor.stop(redis_url)
 
