@@ -221,6 +221,6 @@ def test_ten_intervals_of_each_bad_day_serve_the_last_good_reading(
 
     assert not problems, (line, problems[:10])
     for kind in KINDS:
-        assert report[kind]["breaker"].get("closed", 0) < CYCLES, line
+        assert report[kind]["breaker"].get("open", 0) >= 1, line
         assert report[kind]["blank_fields"] == 0 and report[kind]["page_blank_spots"] == 0, line
     assert breaker.state() == "closed", line
