@@ -116,6 +116,9 @@ class Relay:
                 pruned = outbox.prune(session, cutoff)
             if pruned:
                 log.info("sent outbox rows pruned", extra={"rows": pruned})
+        # Without Redis there is nothing to do; asking first keeps a round from holding
+        # the database's write lock (SQLite) while the client waits out a dead server.
+        self.bus.client.ping()
         sent = 0
         while not self._stop.is_set():
             with self.database.write_session() as session:
