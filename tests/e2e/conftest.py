@@ -103,7 +103,7 @@ def wait_ready(stack: Stack, timeout: float = 120) -> None:
     wait_until(ready, timeout=timeout, interval=0.2)
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="package", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'articles.db'}"
@@ -124,16 +124,16 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def portal_redis(tmp_path_factory) -> Iterator[PasswordRedis]:
     server = PasswordRedis(tmp_path_factory.mktemp("e2e-redis")).start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
-    """Every Procfile process, once per database for all e2e modules, on an empty Redis."""
+    """Every Procfile process, once per database for the e2e package, on an empty Redis."""
     client = redis.Redis.from_url(portal_redis.url)
     client.flushall()
     client.close()
@@ -157,7 +157,7 @@ def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
         running.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def gateway(tmp_path_factory, stack) -> Iterator[Gateway]:
     """The gateway's nginx in front of the stack, as Compose runs it in front of services."""
     proxy = Gateway(
