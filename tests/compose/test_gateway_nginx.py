@@ -62,6 +62,11 @@ def test_the_template_takes_every_value_from_the_gateway_environment_in_compose(
     assert "set $articles_upstream articles:8001;" in rendered
     assert "resolver 127.0.0.11 valid=10s ipv6=off;" in rendered
     assert "listen 8080;" in rendered
+    # Variables in proxy_pass make nginx ask the resolver again, so new replicas get traffic.
+    passes = re.findall(r"proxy_pass ([^;]+);", rendered)
+    assert len(passes) == 4
+    assert all(target.startswith("http://$") for target in passes), passes
+    assert "upstream " not in rendered
 
 
 def test_nginx_accepts_the_configuration_rendered_for_compose(tmp_path):
