@@ -103,10 +103,12 @@ class Stack:
 
         def up() -> bool:
             if not proc.alive():
-                raise AssertionError(f"{name} exited:\n{proc.output()[-3000:]}")
+                return True  # reported below at once, not after the timeout
             return requests.get(self.url(name) + "/healthz", timeout=1).status_code == 200
 
         wait_until(up, timeout=timeout, interval=0.1)
+        if not proc.alive():
+            raise AssertionError(f"{name} exited:\n{proc.output()[-3000:]}")
 
     def stop(self, *names: str) -> None:
         for name in names or list(self.processes):
