@@ -221,3 +221,33 @@ def test_a_slow_consumer_and_the_one_that_reclaimed_its_entry_apply_it_once(bus,
     assert rescuer.stats.handled == 1
     assert slowpoke.stats.duplicates == 1
     assert pending(redis_client) == 0
+
+
+def test_an_entry_reclaimed_after_a_later_one_for_its_entity_does_not_undo_it(bus, redis_client):
+    """A publication left with a dead consumer must not revive an article deleted since."""
+    applied = []
+
+    def handler(event, pipe):
+        applied.append(event.type)
+
+    consumer = make_consumer(bus.client, handler, entity_of=lambda e: str(e.article_id))
+    consumer.ensure_group()
+    bus.publish(ArticlePublished(article_id=7, slug="a"))
+    redis_client.xreadgroup(GROUP, "dead-consumer", {ARTICLES_STREAM: ">"}, count=1)
+    bus.publish(ArticleDeleted(article_id=7, slug="a"))
+    bus.publish(ArticlePublished(article_id=8, slug="b"))
+    consumer.poll()
+    consumer.reclaim()
+    assert applied == ["article.deleted", "article.published"]
+    assert consumer.stats.superseded == 1
+    assert pending(redis_client) == 0
+
+
+def test_without_an_entity_every_entry_is_applied(bus, redis_client):
+    applied = []
+    consumer = make_consumer(bus.client, lambda e, pipe: applied.append(e.type))
+    consumer.ensure_group()
+    bus.publish(ArticlePublished(article_id=7, slug="a"))
+    bus.publish(ArticleDeleted(article_id=7, slug="a"))
+    consumer.poll()
+    assert applied == ["article.published", "article.deleted"]

@@ -6,6 +6,17 @@ left pending (a handler that raised, a consumer that died) are taken over with
 ``XAUTOCLAIM`` once idle; an entry delivered more than ``max_deliveries`` times, or
 one that is not a valid event, is copied to ``events:dead`` and acknowledged.
 
+Order per entity. Entries of one stream reach a group's consumers in order, but are
+not always applied in order: two consumers work on neighbouring batches at once, and an
+entry left pending by a dead consumer is applied only when reclaimed, after later ones.
+For a consumer given ``entity_of`` (e.g. the article an event is about), an entry is
+applied only if the stream holds no later entry for the same entity within the next
+``lookahead`` entries; otherwise it is superseded: recorded as done and acknowledged
+without running the handler, since the later entry decides the entity's state. The
+look-ahead is one ``XRANGE`` per batch; it covers neighbouring batches of concurrent
+consumers (``lookahead_new``) and what arrives while a dead consumer's entries idle
+before they are reclaimed (``lookahead_reclaimed``).
+
 Redelivery is made harmless by an idempotency record per group: the handler is given
 a transactional pipeline, and the bus adds to that same ``MULTI`` both the record
 ``<prefix>:events:done:<group>:<event id>`` and the ``XACK``. A handler whose effects are
@@ -52,6 +63,7 @@ class EventBus:
 class ConsumerStats:
     handled: int = 0
     duplicates: int = 0
+    superseded: int = 0
     failures: int = 0
     dead: int = 0
     reclaimed: int = 0
@@ -78,6 +90,9 @@ class Consumer:
     max_deliveries: int = 5
     done_ttl_s: int = 7 * 24 * 3600
     dead_maxlen: int = 100_000
+    entity_of: Callable[[Event], str | None] | None = None
+    lookahead_new: int = 1_000
+    lookahead_reclaimed: int = 10_000
     stats: ConsumerStats = field(default_factory=ConsumerStats)
 
     def __post_init__(self) -> None:
@@ -146,8 +161,9 @@ class Consumer:
             self.group, self.name, {self.stream: ">"}, count=self.batch, block=self.block_ms
         )
         for _stream, entries in reply or []:
+            newest = self._newest_by_entity(entries, self.lookahead_new)
             for entry_id, fields in entries:
-                self._process(entry_id, fields, deliveries=1)
+                self._process(entry_id, fields, deliveries=1, newest=newest)
                 count += 1
         return count
 
@@ -168,9 +184,11 @@ class Consumer:
             entries = [(eid, f) for eid, f in entries if f is not None]
             if entries:
                 counts = self._delivery_counts([eid for eid, _ in entries])
+                newest = self._newest_by_entity(entries, self.lookahead_reclaimed)
                 self.stats.reclaimed += len(entries)
                 for entry_id, fields in entries:
-                    self._process(entry_id, fields, deliveries=counts.get(entry_id, 1))
+                    deliveries = counts.get(entry_id, 1)
+                    self._process(entry_id, fields, deliveries=deliveries, newest=newest)
                     handled += 1
             if cursor in ("0-0", b"0-0"):
                 break
@@ -187,12 +205,44 @@ class Consumer:
         )
         return {row["message_id"]: row["times_delivered"] for row in rows}
 
+    def _newest_by_entity(
+        self, entries: list[tuple[str, dict[str, str]]], lookahead: int
+    ) -> dict[str, tuple[int, int]]:
+        """Entity -> its newest entry id, from the first of ``entries`` on."""
+        if self.entity_of is None or not entries:
+            return {}
+        newest: dict[str, tuple[int, int]] = {}
+        cursor = min(entries, key=lambda entry: _entry_key(entry[0]))[0]
+        fetched = 0
+        while fetched < lookahead:
+            chunk = self.client.xrange(
+                self.stream, min=cursor, max="+", count=min(1000, lookahead - fetched)
+            )
+            for entry_id, fields in chunk:
+                try:
+                    entity = self.entity_of(from_fields(fields))
+                except MalformedEvent:
+                    continue
+                if entity is not None:
+                    newest[entity] = _entry_key(entry_id)
+            fetched += len(chunk)
+            if len(chunk) < 1000:
+                break
+            cursor = "(" + chunk[-1][0]
+        return newest
+
     # one entry ------------------------------------------------------------------
 
     def done_key(self, event_id: str) -> str:
         return f"{self.key_prefix}:events:done:{self.group}:{event_id}"
 
-    def _process(self, entry_id: str, fields: dict[str, str], deliveries: int) -> None:
+    def _process(
+        self,
+        entry_id: str,
+        fields: dict[str, str],
+        deliveries: int,
+        newest: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
         try:
             event = from_fields(fields)
         except MalformedEvent as exc:
@@ -211,8 +261,15 @@ class Consumer:
                 self._duplicate(entry_id)
                 return
             pipe.multi()
+            entity = self.entity_of(event) if self.entity_of is not None else None
+            superseded = (
+                entity is not None
+                and newest is not None
+                and (newest.get(entity, (0, 0)) > _entry_key(entry_id))
+            )
             try:
-                self.handler(event, pipe)
+                if not superseded:
+                    self.handler(event, pipe)
             except UNAVAILABLE:
                 raise
             except Exception:
@@ -233,7 +290,10 @@ class Consumer:
             except redis.exceptions.WatchError:
                 self._duplicate(entry_id)
                 return
-        self.stats.handled += 1
+        if superseded:
+            self.stats.superseded += 1
+        else:
+            self.stats.handled += 1
 
     def _duplicate(self, entry_id: str) -> None:
         self.client.xack(self.stream, self.group, entry_id)
@@ -250,6 +310,11 @@ class Consumer:
         pipe.execute()
         self.stats.dead += 1
         log.error("event moved to dead letters", extra={"entry_id": entry_id, "reason": reason})
+
+
+def _entry_key(entry_id: str) -> tuple[int, int]:
+    millis, _, seq = entry_id.partition("-")
+    return int(millis), int(seq or 0)
 
 
 def publish_all(bus: EventBus, events: list[Event]) -> list[str]:

@@ -13,6 +13,11 @@ on the stream keeping its history: it is trimmed only at ``EVENTS_STREAM_MAXLEN`
 (a million entries by default, years of a provincial portal's edits). Should it ever
 be trimmed past a still-published article, the articles service can re-announce its
 published articles and the consumer will apply those events like any other.
+
+Events about one article apply in stream order (``entity_of``): an event superseded by
+a later one for the same article, say a publication reclaimed from a dead consumer
+after the article's deletion was applied, is acknowledged without effect, so a deleted
+article is never made countable again and no tombstone key has to outlive it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import redis
 
 from counter import publication
 from counter.settings import Settings
-from portalkit.events import ARTICLES_STREAM, Event
+from portalkit.events import ARTICLES_STREAM, ArticleEvent, Event
 from portalkit.process import start_process
 from portalkit.redis_client import connect
 from portalkit.streams import Consumer
@@ -40,8 +45,14 @@ def build_consumer(settings: Settings, **options: object) -> Consumer:
         handler=functools.partial(_handle, client=client),
         key_prefix="counter",
         start_id="0",
+        entity_of=_article_of,
         **options,  # type: ignore[arg-type]
     )
+
+
+def _article_of(event: Event) -> str | None:
+    """Events about one article apply in stream order: a later one supersedes."""
+    return str(event.article_id) if isinstance(event, ArticleEvent) else None
 
 
 def _handle(event: Event, pipe: redis.client.Pipeline, *, client: redis.Redis) -> None:
