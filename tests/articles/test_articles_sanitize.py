@@ -58,3 +58,16 @@ def test_api_sanitizes_on_create_and_on_edit(client, make_article):
     assert "javascript:" not in edited["body_html"]
     stored = client.get(f"/v1/articles/{article['id']}").get_json()
     assert stored["body_html"] == edited["body_html"]
+
+
+def test_srcset_keeps_only_relative_and_http_urls():
+    hostile = [
+        '<source srcset="javascript:alert(1) 1x, /media/a.svg 2x">',
+        '<source srcset="data:image/svg+xml,&lt;svg onload=alert(1)&gt; 1x">',
+        '<source srcset="java&#x09;script:alert(1)">',
+        '<source srcset="&#106;avascript:alert(1) 2x">',
+    ]
+    for markup in hostile:
+        assert "srcset" not in clean_html(markup), markup
+    kept = clean_html('<picture><source srcset="/media/a.svg 1x, https://x.vn/b.svg 2x"></picture>')
+    assert 'srcset="/media/a.svg 1x, https://x.vn/b.svg 2x"' in kept

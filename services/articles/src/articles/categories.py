@@ -87,11 +87,23 @@ class CategoryTree:
         return [self.node(root) for root in self.children.get(None, [])]
 
 
+FALLBACK_SLUG = "danh-muc"
+
+
+def _free_fallback_slug(session: Session) -> str:
+    """For a name with no letter or digit to make a slug of: ``danh-muc``, ``danh-muc-2``..."""
+    taken = set(
+        session.scalars(select(Category.slug).where(Category.slug.like(FALLBACK_SLUG + "%")))
+    )
+    number = 1
+    while (candidate := FALLBACK_SLUG if number == 1 else f"{FALLBACK_SLUG}-{number}") in taken:
+        number += 1
+    return candidate
+
+
 def create_category(session: Session, data: dict[str, Any]) -> Category:
     """Add a category; its parent is named by slug."""
-    slug = data.get("slug") or slugify(data["name"])
-    if not slug:
-        raise Invalid({"slug": ["cannot be made from this name; give one"]})
+    slug = data.get("slug") or slugify(data["name"]) or _free_fallback_slug(session)
     if session.scalar(select(Category.id).where(Category.slug == slug)) is not None:
         raise Conflict(f"the category slug {slug!r} is taken")
     parent_id = None

@@ -99,11 +99,11 @@ class ArticleViews(MethodView):
         """Views, approximate unique visitors and today's views of one article."""
         return counter().count(article_id)
 
+    @require_token  # outermost: an anonymous caller learns nothing of the body's rules
     @blp.arguments(SetViewsSchema())
     @blp.response(200, SetViewsResultSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.doc(security=BEARER)
-    @require_token
     def put(self, body: dict[str, Any], article_id: int) -> dict[str, int]:
         """Set an article's total, e.g. when migrating counts from an older system."""
         views = counter().set_views(article_id, body["views"])
@@ -112,12 +112,12 @@ class ArticleViews(MethodView):
 
 @blp.route("/views/batch")
 class BatchViews(MethodView):
+    @require_token
     @blp.arguments(BatchSchema())
     @blp.response(200, BatchResultSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.doc(security=BEARER)
-    @require_token
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Record up to 1,000 views at once (log shippers); same rules as one by one.
 

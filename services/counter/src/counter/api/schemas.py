@@ -129,8 +129,9 @@ class BatchViewSchema(ma.Schema):
     client_ip = Address(
         required=True,
         metadata={
-            "description": "The reader's address as logged (never stored).",
+            "description": "The reader's IPv4 or IPv6 address as logged (never stored).",
             "maxLength": Address.MAX_LENGTH,
+            "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}],
         },
     )
     user_agent = ma.fields.String(
