@@ -197,7 +197,7 @@ def test_killed_consumers_lose_nothing_and_apply_nothing_twice(stack, redis_url,
         web_pending=report["web"]["pending"],
         web_generation=generation,
         published_missing=len(still_published - published_keys),
-        deleted_but_published=len(published_keys & deleted),  # reported: see the xfail below
+        deleted_but_published=len(published_keys & deleted),
         dead_letters=dead,
     )
 
@@ -209,15 +209,10 @@ def test_killed_consumers_lose_nothing_and_apply_nothing_twice(stack, redis_url,
         assert report[group]["records"] == len(events), line
     assert generation == len(events), line
     assert still_published <= published_keys, line
+    assert not published_keys & deleted, line
     assert dead == 0, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: counter applies a publication reclaimed from a dead consumer after the "
-    "article's deletion was applied, so the deleted article becomes countable again "
-    "(mark_published ignores the version; forget leaves no tombstone)",
-)
 def test_a_publication_reclaimed_after_the_deletion_does_not_resurrect_the_article(
     redis_url, redis_client
 ):

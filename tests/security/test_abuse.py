@@ -95,15 +95,7 @@ def test_every_write_route_refuses_a_missing_or_wrong_token(apis):
     "service",
     [
         "articles",
-        pytest.param(
-            "counter",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: counter's PUT /v1/views/<id> and POST /v1/views/batch validate "
-                "the body before the token (@require_token is the innermost decorator), so "
-                "an anonymous caller gets 422 with field errors instead of 401",
-            ),
-        ),
+        "counter",
         "weather",
     ],
 )

@@ -34,7 +34,7 @@ HEADERS = {"Authorization": f"Bearer {API_TOKEN}", "User-Agent": BROWSER}
 # positive_data_acceptance, is the one default check left out): the documents cannot
 # say that a category slug must exist or a title must make a slug, and DESIGN answers
 # such well-formed but unfitting fields with 422. Where the document itself is too
-# loose, an xfail(strict) test below pins the bug.
+# loose, a test below holds it to what the API accepts.
 EXCLUDED = [positive_data_acceptance]
 
 
@@ -139,22 +139,12 @@ def test_weather_api_holds_to_its_openapi(weather_app):
     fuzz(weather_app, "weather")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: articles POST /v1/categories answers 422 (slug cannot be made) to a name "
-    "its OpenAPI document accepts, e.g. '\"'; document the constraint or derive a slug",
-)
 def test_a_schema_valid_category_name_is_accepted(articles_app):
     client = articles_app.test_client()
     reply = client.post("/v1/categories", json={"name": '"'}, headers=HEADERS)
     assert reply.status_code == 201, reply.get_json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: counter's OpenAPI documents views[].client_ip of POST /v1/views/batch as any "
-    "string, but the API refuses anything but an IP address with 422",
-)
 def test_the_batch_client_ip_is_documented_as_an_address(counter_app):
     spec = counter_app.test_client().get("/openapi.json").get_json()
     schemas = spec["components"]["schemas"]

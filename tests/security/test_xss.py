@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 import requests
 from security_kit import figures
 
@@ -158,11 +157,6 @@ def test_no_payload_survives_into_the_stored_body_or_the_page(portal):
     assert not {n: f for n, f in page_found.items() if n not in srcset_only}, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: articles.sanitize.clean_html keeps javascript:/data: URLs in srcset "
-    "(nh3 url_schemes applies to href/src only), against DESIGN's no-javascript:-URL rule",
-)
 def test_srcset_urls_are_filtered_too(portal):
     stack, _web = portal
     api = stack.url("articles") + "/v1/articles"
