@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 5
+PG_STATEMENT_TIMEOUT_MS = 15_000
 
 
 def normalize_url(url: str) -> str:
@@ -46,9 +48,31 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size * 2, pool_timeout=10
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_timeout=10,
+        # A database that stops answering (dropped packets, not refusals) must not hold
+        # a request longer than gunicorn's timeout: bounded connect, keepalives that
+        # notice a dead peer, and a statement timeout set on every new connection.
+        connect_args={
+            "connect_timeout": PG_CONNECT_TIMEOUT_S,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        },
     )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS}")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
