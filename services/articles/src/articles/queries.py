@@ -71,7 +71,13 @@ def list_articles(
     terms = query_words(filters.q or "")
     order = newest
     if terms:
-        matches = ranked_ids(session.get_bind().dialect.name, terms).subquery()
+        # Materialized, the full-text match runs once and drives the join; as a plain
+        # subquery SQLite's planner re-ran the match for every candidate article.
+        matches = (
+            ranked_ids(session.get_bind().dialect.name, terms)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
         query = query.join(matches, matches.c.id == Article.id)
         order = (matches.c.rank.asc(), *newest)
     elif filters.q and filters.q.strip():
