@@ -84,7 +84,13 @@ def start_embedded_redis() -> tuple[subprocess.Popen, str]:
     sys.exit("the embedded Redis did not start; see var/redis.log")
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # A supervisor's SIGTERM stops everything the way Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     VAR.mkdir(exist_ok=True)
     env = dict(os.environ)
     # Procfile lines name gunicorn, celery and python: the virtual environment's.
@@ -115,8 +121,10 @@ def main() -> int:
         try:
             return honcho.wait()
         except KeyboardInterrupt:
-            honcho.send_signal(signal.SIGINT)
+            honcho.send_signal(signal.SIGTERM)
             return honcho.wait()
+    except KeyboardInterrupt:
+        return 130
     finally:
         if embedded is not None:
             embedded.terminate()
