@@ -57,5 +57,10 @@ def test_create_refuses_a_taken_slug_an_unknown_parent_and_bad_fields(client, ca
     assert "parent" in orphan.get_json()["errors"]
     blank = client.post("/v1/categories", json={"name": ""}, headers=AUTH)
     assert blank.status_code == 422
-    unnamed = client.post("/v1/categories", json={"name": "!!!"}, headers=AUTH)
-    assert unnamed.status_code == 422
+
+
+def test_a_name_with_nothing_to_make_a_slug_of_gets_a_numbered_fallback(client, categories):
+    first = client.post("/v1/categories", json={"name": "!!!"}, headers=AUTH)
+    second = client.post("/v1/categories", json={"name": "???"}, headers=AUTH)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert (first.get_json()["slug"], second.get_json()["slug"]) == ("danh-muc", "danh-muc-2")
