@@ -7,10 +7,8 @@ PostgreSQL half is skipped locally and fails under ``CI=true``.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 from articles_kit import AUTH, TOKEN, TREE, ArticleFactory
@@ -20,6 +18,7 @@ from articles import create_app
 from articles.db import Database, normalize_url
 from articles.manage import upgrade
 from articles.settings import Settings
+from support.databases import postgres_url_or_skip, with_search_path
 
 TABLES = (
     "outbox",
@@ -30,20 +29,6 @@ TABLES = (
     "articles",
     "categories",
 )
-
-
-def postgres_url_or_skip() -> str:
-    url = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("TEST_DATABASE_URL is not set; under CI the PostgreSQL run is mandatory")
-        pytest.skip("TEST_DATABASE_URL is not set")
-    return url
-
-
-def with_search_path(url: str, schema: str) -> str:
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

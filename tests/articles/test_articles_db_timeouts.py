@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from articles.db import PG_STATEMENT_TIMEOUT_MS, Database
-
-
-def postgres_url_or_skip() -> str:
-    url = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("TEST_DATABASE_URL is not set; under CI the PostgreSQL run is mandatory")
-        pytest.skip("TEST_DATABASE_URL is not set")
-    return url
+from support.databases import postgres_url_or_skip
 
 
 def test_every_postgresql_connection_has_a_statement_timeout():

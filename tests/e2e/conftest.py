@@ -8,7 +8,6 @@ dropped at the end; required under ``CI=true``); the weather provider is the loc
 
 from __future__ import annotations
 
-import os
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ import pytest
 import redis
 import requests
 
+from support.databases import postgres_url_or_skip as postgres_url
 from support.gateway import Gateway
 from support.servers import free_port, redis_server_binary, wait_until
 from support.stack import HTTP_PROCESSES, Stack, procfile
@@ -69,15 +69,6 @@ class PasswordRedis:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
-
-
-def postgres_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("TEST_DATABASE_URL is not set; under CI the PostgreSQL run is mandatory")
-        pytest.skip("TEST_DATABASE_URL is not set")
-    return url
 
 
 def wait_ready(stack: Stack, timeout: float = 120) -> None:

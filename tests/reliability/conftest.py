@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from reliability_kit import postgres_url_or_skip
 from sqlalchemy import create_engine, text
 
 from articles.db import normalize_url
+from support.databases import postgres_url_or_skip
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from reliability_kit import figures, via_port, with_search_path
+from reliability_kit import figures, via_port
 from sqlalchemy import create_engine, text
 
+from support.databases import with_search_path
 from support.servers import RedisServer, wait_until
 from support.stack import Stack
 from support.tcp_proxy import TcpProxy
