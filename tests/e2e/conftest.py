@@ -8,10 +8,8 @@ dropped at the end; required under ``CI=true``); the weather provider is the loc
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -20,55 +18,10 @@ import requests
 
 from support.databases import postgres_url_or_skip as postgres_url
 from support.gateway import Gateway
-from support.servers import free_port, redis_server_binary, wait_until
+from support.servers import RedisServer, wait_until
 from support.stack import HTTP_PROCESSES, Stack, procfile
 
 REDIS_PASSWORD = "e2e-redis-password"
-
-
-class PasswordRedis:
-    """A redis-server like Compose's: requirepass, AOF with appendfsync everysec."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.dir = workdir
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://:{REDIS_PASSWORD}@127.0.0.1:{self.port}/0"
-
-    def start(self) -> PasswordRedis:
-        self.proc = subprocess.Popen(
-            [
-                redis_server_binary(),
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--dir",
-                str(self.dir),
-                "--requirepass",
-                REDIS_PASSWORD,
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "everysec",
-                "--save",
-                "",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
-        wait_until(client.ping, timeout=10)
-        client.close()
-        return self
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
 
 
 def wait_ready(stack: Stack, timeout: float = 120) -> None:
@@ -116,10 +69,13 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="package")
-def portal_redis(tmp_path_factory) -> Iterator[PasswordRedis]:
-    server = PasswordRedis(tmp_path_factory.mktemp("e2e-redis")).start()
+def portal_redis() -> Iterator[RedisServer]:
+    """A redis-server like Compose's: requirepass, AOF with appendfsync everysec."""
+    server = RedisServer(
+        "--appendonly", "yes", "--appendfsync", "everysec", password=REDIS_PASSWORD
+    ).start()
     yield server
-    server.stop()
+    server.cleanup()
 
 
 @pytest.fixture(scope="package")

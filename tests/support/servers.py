@@ -55,15 +55,21 @@ def redis_server_binary() -> str:
 class RedisServer:
     """A redis-server process owned by a test: start, SIGKILL, restart on the same port."""
 
-    def __init__(self, *extra_args: str, port: int | None = None) -> None:
+    def __init__(
+        self, *extra_args: str, port: int | None = None, password: str | None = None
+    ) -> None:
         self.port = port or free_port()
         self.dir = tempfile.mkdtemp(prefix="redis-test-")
+        self.password = password
         self.extra_args = list(extra_args)
+        if password:
+            self.extra_args += ["--requirepass", password]
         self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
         args = [
@@ -81,7 +87,7 @@ class RedisServer:
         if "--appendonly" not in self.extra_args:
             args += ["--appendonly", "no"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
         wait_until(lambda: client.ping(), timeout=10)
         client.close()
         return self
