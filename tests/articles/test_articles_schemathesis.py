@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from articles_kit import AUTH
-from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
+
+from support.fuzzing import fuzz_operation
 
 EXAMPLES = 15  # per operation and mode
 
@@ -30,20 +31,15 @@ def test_no_server_error_for_any_generated_request(app, make_article, mode):
     exercised = 0
 
     for operation in operations:
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def check(case):
-            case.call_and_validate(headers=AUTH, checks=[not_a_server_error])
-
         try:
-            check()
+            fuzz_operation(
+                operation,
+                mode,
+                examples=EXAMPLES,
+                headers=AUTH,
+                checks=[not_a_server_error],
+                derandomize=True,
+            )
         except Unsatisfiable:
             # Nothing of this operation can be made invalid (no parameters, no body).
             assert mode == GenerationMode.NEGATIVE

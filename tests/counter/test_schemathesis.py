@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from counter_kit import BROWSER, TOKEN
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from support.fuzzing import fuzz_operation
 
 OPERATIONS = [
     ("POST", "/v1/views"),
@@ -45,19 +45,10 @@ def test_every_operation_of_the_document_is_fuzzed(api_schema):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_no_generated_request_makes_a_server_error(api_schema, method, path, mode):
-    operation = api_schema[path][method]
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @hypothesis_settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
+    fuzz_operation(
+        api_schema[path][method],
+        mode,
+        examples=EXAMPLES,
+        headers={"Authorization": f"Bearer {TOKEN}", "User-Agent": BROWSER},
+        checks=[not_a_server_error, response_schema_conformance],
     )
-    def run(case):
-        case.call_and_validate(
-            headers={"Authorization": f"Bearer {TOKEN}", "User-Agent": BROWSER},
-            checks=[not_a_server_error, response_schema_conformance],
-        )
-
-    run()

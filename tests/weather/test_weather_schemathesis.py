@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -23,6 +21,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 from weather_kit import TOKEN
+
+from support.fuzzing import fuzz_operation
 
 OPERATIONS = [
     ("GET", "/v1/locations"),
@@ -56,24 +56,15 @@ def test_the_document_and_docs_are_served(client, api_schema):
     + [("GET", "/v1/weather/{slug}", GenerationMode.NEGATIVE)],
 )
 def test_no_generated_request_makes_a_server_error(api_schema, method, path, mode):
-    operation = api_schema[path][method]
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @hypothesis_settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
+    fuzz_operation(
+        api_schema[path][method],
+        mode,
+        examples=EXAMPLES,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
     )
-    def run(case):
-        case.call_and_validate(
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            checks=[
-                not_a_server_error,
-                status_code_conformance,
-                content_type_conformance,
-                response_schema_conformance,
-            ],
-        )
-
-    run()
