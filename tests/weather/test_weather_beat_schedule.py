@@ -68,7 +68,14 @@ def test_three_workers_and_two_beats_fetch_each_place_once_per_interval(
     assert gaps == 0
     assert extra_requests == 0
     assert all(len(n) >= INTERVALS for n in per_place.values())
-    assert len({tuple(n) for n in per_place.values()}) == 1, "every place, the same intervals"
+    # The first tick may straddle an interval boundary (some places fetched in interval k,
+    # the rest in k+1), and so may the stop; in between, no place lags behind the others.
+    firsts = {n[0] for n in per_place.values()}
+    lasts = {n[-1] for n in per_place.values()}
+    assert max(firsts) - min(firsts) <= 1, f"places started apart: {sorted(firsts)}"
+    assert max(lasts) - min(lasts) <= 1, f"places stopped apart: {sorted(lasts)}"
+    common = set.intersection(*(set(n) for n in per_place.values()))
+    assert len(common) >= INTERVALS - 1, "every place fetched in the same intervals"
 
 
 @pytest.mark.slow
