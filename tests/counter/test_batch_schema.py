@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from counter.api.schemas import BatchSchema, BatchViewSchema, _plain_view
+from counter.api.schemas import BatchSchema, BatchViewSchema, ViewSchema, _plain_view, plain_view
 
 anything = st.one_of(
     st.none(),
@@ -77,3 +77,33 @@ def test_a_batch_with_one_odd_view_is_judged_by_the_schema():
     except ma.ValidationError as exc:
         errors = exc.messages
     assert errors == {"views": {1: {"visitor_id": ["Length must be between 1 and 128."]}}}
+
+
+@st.composite
+def view_bodies(draw):
+    """``POST /v1/views`` bodies: mostly well formed, now and then a field absent or off."""
+    body = {}
+    for name in ("article_id", "visitor_id"):
+        good, bad = FIELDS[name]
+        roll = draw(st.integers(0, 9))
+        if roll == 0:
+            continue
+        body[name] = draw(bad if roll == 1 else good)
+    if draw(st.integers(0, 19)) == 0:
+        body["client_ip"] = "198.51.100.1"  # a batch field: unknown to a single view
+    return body if draw(st.integers(0, 29)) else [body]
+
+
+@given(view_bodies())
+@hypothesis_settings(max_examples=400, deadline=None, database=None)
+def test_a_single_view_the_fast_path_accepts_loads_the_same_through_the_schema(body):
+    fast = plain_view(body)
+    try:
+        full = ViewSchema().load(body)
+    except ma.ValidationError:
+        full = None
+
+    if fast is not None:
+        assert full == fast
+    if full is not None and type(body["article_id"]) is int:
+        assert fast == full, "a well-formed view must not need the slow path"

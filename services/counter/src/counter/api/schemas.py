@@ -141,16 +141,35 @@ class BatchViewSchema(ma.Schema):
     )
 
 
+_VIEW_FIELDS = frozenset(ViewSchema().fields)
 _BATCH_FIELDS = frozenset(BatchViewSchema().fields)
+
+# The fast paths below accept only what the schemas accept (tests hold them to it), so
+# they change speed, never the outcome; anything unusual, and every error, goes through
+# the schema and its messages.
+
+
+def _plain_article_id(value: object) -> bool:
+    return type(value) is int and 1 <= value <= MAX_ARTICLE_ID
+
+
+def _plain_visitor_id(value: object) -> bool:
+    return value is None or (type(value) is str and 1 <= len(value) <= VISITOR_ID_MAX)
+
+
+def plain_view(item: object) -> dict | None:
+    """A ``POST /v1/views`` body loaded without marshmallow, or None (the schema decides)."""
+    if type(item) is not dict or not item.keys() <= _VIEW_FIELDS:
+        return None
+    article_id = item.get("article_id")
+    visitor_id = item.get("visitor_id")
+    if not _plain_article_id(article_id) or not _plain_visitor_id(visitor_id):
+        return None
+    return {"article_id": article_id, "visitor_id": visitor_id}
 
 
 def _plain_view(item: object) -> dict | None:
-    """``item`` loaded without marshmallow, or None when it needs the full schema.
-
-    Accepts only what :class:`BatchViewSchema` accepts (a test holds the two to it), so
-    the fast path changes speed, never the outcome; anything unusual, and every error,
-    goes through the schema and its messages.
-    """
+    """One view of a batch loaded without marshmallow, or None (the schema decides)."""
     if type(item) is not dict or not item.keys() <= _BATCH_FIELDS:
         return None
     article_id = item.get("article_id")
@@ -158,16 +177,12 @@ def _plain_view(item: object) -> dict | None:
     user_agent = item.get("user_agent", "")
     visitor_id = item.get("visitor_id")
     if (
-        type(article_id) is not int
-        or not 1 <= article_id <= MAX_ARTICLE_ID
+        not _plain_article_id(article_id)
         or type(client_ip) is not str
         or len(client_ip) > Address.MAX_LENGTH
         or type(user_agent) is not str
         or len(user_agent) > USER_AGENT_MAX
-        or not (
-            visitor_id is None
-            or (type(visitor_id) is str and 1 <= len(visitor_id) <= VISITOR_ID_MAX)
-        )
+        or not _plain_visitor_id(visitor_id)
     ):
         return None
     address = parse_address(client_ip)

@@ -1,12 +1,10 @@
 -- Record views: the whole of counting, one round trip, atomic.
 --
--- ARGV[1] article key prefix ("counter:article:")
--- ARGV[2] dedupe window in seconds
--- ARGV[3] the day's ranking set
--- ARGV[4] seconds to keep a day's ranking set
--- ARGV[5] the all-time ranking set
--- ARGV[6] rate-limit key ("" for none); ARGV[7] requests allowed per minute
--- ARGV[8] the views, one line each: "<article id> <visitor digest> <screening reason>\n"
+-- ARGV[1] the settings, one line: "<article key prefix> <dedupe window s> <seconds to keep
+--         a day's ranking set> <all-time ranking set> <requests allowed per minute>"
+-- ARGV[2] the day's ranking set
+-- ARGV[3] rate-limit key ("" for none)
+-- ARGV[4] the views, one line each: "<article id> <visitor digest> <screening reason>\n"
 --         (digest and reason may be empty; an empty reason means the view passed)
 --
 -- Returns a string: "<retry_after>" then " <views> <status>" per view, in order;
@@ -14,9 +12,10 @@
 -- 1 counted, 0 duplicate, 2 not published, 3 screened out before (crawler, excluded).
 -- One string in and one out keeps a 1,000-view batch cheap to encode and decode.
 
-local prefix, window = ARGV[1], tonumber(ARGV[2])
-local day_key, day_ttl, all_key = ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local rate_key, rate_limit = ARGV[6], tonumber(ARGV[7])
+local prefix, window, day_ttl, all_key, rate_limit =
+  string.match(ARGV[1], '^(%S+) (%d+) (%d+) (%S+) (%d+)$')
+window, day_ttl, rate_limit = tonumber(window), tonumber(day_ttl), tonumber(rate_limit)
+local day_key, rate_key = ARGV[2], ARGV[3]
 
 if rate_key ~= '' then
   local used = redis.call('INCR', rate_key)
@@ -35,7 +34,7 @@ end
 
 local out = {'0'}
 local counted_any = false
-for id, visitor, screened in string.gmatch(ARGV[8], '(%d+) ([^ \n]*) ([^\n]*)\n') do
+for id, visitor, screened in string.gmatch(ARGV[4], '(%d+) ([^ \n]*) ([^\n]*)\n') do
   local base = prefix .. id .. ':'
   local status
   local views
