@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from articles.api import articles, categories, media
 from articles.db import Database
 from articles.errors import DomainError
+from articles.readcache import Answers
 from articles.settings import Settings
 from portalkit.api import create_api
 from portalkit.config import as_dict, load_or_exit
@@ -43,6 +44,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["articles.writes"] = metrics.counter(
         "writes_total", "Committed writes by operation.", ("operation",)
+    )
+    app.extensions["articles.answers"] = Answers(settings.read_cache_bytes)
+    app.extensions["articles.reads"] = metrics.counter(
+        "read_cache_total", "Article reads answered from the per-process cache.", ("result",)
     )
     api = create_api(
         app,

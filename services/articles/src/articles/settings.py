@@ -22,6 +22,7 @@ class Settings(CommonSettings):
     relay_batch: int = 200
     db_pool_size: int = 5
     outbox_retention_days: int = 7
+    read_cache_bytes: int = 4 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -33,4 +34,7 @@ class Settings(CommonSettings):
             relay_batch=env("RELAY_BATCH", "200", integer(1, 10_000), environ),
             db_pool_size=env("DB_POOL_SIZE", "5", integer(1, 100), environ),
             outbox_retention_days=env("OUTBOX_RETENTION_DAYS", "7", integer(1, 3650), environ),
+            read_cache_bytes=env(
+                "ARTICLES_READ_CACHE_BYTES", "4194304", integer(0, 1 << 30), environ
+            ),
         )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
-from articles import queries, store
-from articles.api.context import count_write, database
+from articles import queries, readcache, store
+from articles.api.context import count_read, count_write, database, read_answers
 from articles.api.schemas import (
     MAX_ID,
     SLUG,
@@ -26,6 +27,7 @@ from articles.api.schemas import (
 from articles.categories import CategoryTree
 from articles.errors import NotFound
 from articles.models import Article
+from articles.readcache import Stamp
 from articles.representation import article_dict, etag
 from portalkit.api import BEARER
 from portalkit.auth import Unauthorized, require_token, token_holder
@@ -68,14 +70,36 @@ def _with_etag(article: Article, tree: CategoryTree, status: int = 200) -> Any:
     return article_dict(article, tree), status, {"ETag": etag(article)}
 
 
-def _read(session: Session, article: Article | None, what: str) -> Any:
-    if article is None:
+def _read(stamp_of: Callable[[Connection], Stamp | None], what: str) -> Any:
+    """One article's answer: stamps first (one query), the JSON from the per-process
+    cache when it holds that version, else built from the ORM and kept."""
+    db = database()
+    with db.engine.connect() as connection:
+        stamp = stamp_of(connection)
+    public = token_holder() is None
+    if stamp is None or (public and stamp.status != "published"):
         raise _not_found(what)
-    if request.if_none_match.contains_weak(etag(article).strip('"')):
+    tag = f'"{stamp.id}-{stamp.version}"'
+    if request.if_none_match.contains_weak(tag.strip('"')):
         response = Response(status=304)
-        response.headers["ETag"] = etag(article)
+        response.headers["ETag"] = tag
         return response
-    return _with_etag(article, CategoryTree.load(session))
+    answers = read_answers()
+    body = answers.get(stamp.key)
+    count_read("hit" if body is not None else "miss")
+    if body is None:
+        with db.read_session() as session:
+            article = queries.get_article(session, stamp.id, public=public)
+            if article is None:  # deleted or unpublished since the stamp was read
+                raise _not_found(what)
+            data = ArticleSchema().dump(article_dict(article, CategoryTree.load(session)))
+            body = (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+            tag = etag(article)
+            if (article.version, article.updated_at) == (stamp.version, stamp.updated_at):
+                answers.put(stamp.key, body)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["ETag"] = tag
+    return response
 
 
 def _expected_versions(article_id: int) -> set[int] | None:
@@ -151,9 +175,10 @@ class ArticleById(MethodView):
     def get(self, article_id: int) -> Any:
         """One article, with an ``ETag``; ``If-None-Match`` answers 304 when unchanged."""
         _check_id(article_id)
-        with database().read_session() as session:
-            article = queries.get_article(session, article_id, public=token_holder() is None)
-            return _read(session, article, f"article has the id {article_id}")
+        return _read(
+            lambda connection: readcache.stamp_by_id(connection, article_id),
+            f"article has the id {article_id}",
+        )
 
     @require_token
     @blp.arguments(ArticleUpdateSchema)
@@ -200,9 +225,10 @@ class ArticleBySlug(MethodView):
         """One article by its slug or a slug it had before; ``slug`` in the answer is current."""
         if not SLUG.match(slug) or len(slug) > 200:
             raise _not_found(f"article has the slug {slug!r}")
-        with database().read_session() as session:
-            article = queries.get_by_slug(session, slug, public=token_holder() is None)
-            return _read(session, article, f"article has the slug {slug!r}")
+        return _read(
+            lambda connection: readcache.stamp_by_slug(connection, slug),
+            f"article has the slug {slug!r}",
+        )
 
 
 @blp.route("/<int:article_id>/revisions")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from articles.db import Database
+from articles.readcache import Answers
 
 
 def database() -> Database:
@@ -14,3 +15,13 @@ def database() -> Database:
 def count_write(operation: str) -> None:
     """Count a committed write in ``articles_writes_total``."""
     current_app.extensions["articles.writes"].labels(operation).inc()
+
+
+def read_answers() -> Answers:
+    return current_app.extensions["articles.answers"]
+
+
+def count_read(result: str) -> None:
+    """Count a read answered from the per-process cache (``hit``) or built (``miss``)."""
+    metrics = current_app.extensions["portalkit.metrics"]
+    metrics.child(current_app.extensions["articles.reads"], result).inc()
