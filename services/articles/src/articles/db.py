@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,7 +43,8 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            pool_pre_ping=True,
+            # No pre-ping: a file database has no connection to lose, and the ping cost
+            # a statement on every checkout.
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         _configure_sqlite(engine)
@@ -89,8 +90,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get("sqlite_single_statement"):
+            return  # one SELECT is its own transaction; BEGIN would add a statement
+        connection.exec_driver_sql(
+            "BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN"
+        )
 
 
 class Database:
@@ -104,6 +109,15 @@ class Database:
             self.engine.execution_options(sqlite_immediate=True) if self.sqlite else self.engine
         )
         self._writes = sessionmaker(writer, expire_on_commit=False)
+        self._single = (
+            self.engine.execution_options(sqlite_single_statement=True)
+            if self.sqlite
+            else self.engine
+        )
+
+    def single_read(self) -> Connection:
+        """A connection for one read statement (on SQLite, without BEGIN)."""
+        return self._single.connect()
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:

@@ -74,7 +74,7 @@ def _read(stamp_of: Callable[[Connection], Stamp | None], what: str) -> Any:
     """One article's answer: stamps first (one query), the JSON from the per-process
     cache when it holds that version, else built from the ORM and kept."""
     db = database()
-    with db.engine.connect() as connection:
+    with db.single_read() as connection:
         stamp = stamp_of(connection)
     public = token_holder() is None
     if stamp is None or (public and stamp.status != "published"):
