@@ -139,3 +139,66 @@ def test_no_budget_keeps_nothing(client, make_article, app, orm_loads, monkeypat
     client.get(f"/v1/articles/{article['id']}")
     client.get(f"/v1/articles/{article['id']}")
     assert orm_loads == [article["id"], article["id"]]
+
+
+@pytest.fixture
+def list_queries(app, monkeypatch) -> list[str | None]:
+    """The ``q`` of every list the ORM had to build (a list cache miss)."""
+    lists: Answers = app.extensions["articles.list_answers"]
+    with lists._lock:
+        lists._items.clear()
+        lists._size = 0
+    built: list[str | None] = []
+    real = queries.list_articles
+
+    def counting(session, tree, filters):
+        built.append(filters.q)
+        return real(session, tree, filters)
+
+    monkeypatch.setattr(queries, "list_articles", counting)
+    return built
+
+
+def test_a_public_list_is_built_once_until_something_public_changes(
+    client, make_article, list_queries
+):
+    make_article(title="Đảm bảo an ninh trật tự dịp Tết")
+    first = client.get("/v1/articles?q=an+ninh")
+    again = client.get("/v1/articles?q=an+ninh")
+    other_page = client.get("/v1/articles?q=an+ninh&page=2")
+
+    assert first.data == again.data
+    assert first.get_json()["total"] == 1
+    assert other_page.get_json()["page"] == 2
+    assert list_queries == ["an ninh", "an ninh"], "the same arguments were built once"
+
+    make_article(title="An ninh biên giới được giữ vững")  # published: a new event
+    after = client.get("/v1/articles?q=an+ninh").get_json()
+    assert after["total"] == 2
+
+
+def test_a_draft_changes_nothing_public_and_editors_always_see_the_current_list(
+    client, make_article, list_queries
+):
+    make_article(title="Tin đã đăng")
+    public = client.get("/v1/articles").get_json()
+    make_article(title="Bản nháp", status="draft")
+
+    assert client.get("/v1/articles").get_json() == public
+    editor = client.get("/v1/articles", headers=AUTH).get_json()
+    assert {item["title"] for item in editor["items"]} == {"Tin đã đăng", "Bản nháp"}
+
+
+def test_unpublishing_and_deleting_leave_the_public_list_at_once(
+    client, make_article, list_queries
+):
+    kept = make_article(title="Bài còn lại")
+    pulled = make_article(title="Bài bị gỡ")
+    gone = make_article(title="Bài bị xoá")
+    assert client.get("/v1/articles").get_json()["total"] == 3
+
+    client.patch(f"/v1/articles/{pulled['id']}", json={"status": "draft"}, headers=AUTH)
+    assert client.get("/v1/articles").get_json()["total"] == 2
+    client.delete(f"/v1/articles/{gone['id']}", headers=AUTH)
+    listed = client.get("/v1/articles").get_json()
+    assert [item["id"] for item in listed["items"]] == [kept["id"]]

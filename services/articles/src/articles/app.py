@@ -11,7 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from articles.api import articles, categories, media
 from articles.db import Database
 from articles.errors import DomainError
-from articles.readcache import Answers
+from articles.readcache import LIST_MAX_AGE_S, Answers
 from articles.settings import Settings
 from portalkit.api import create_api
 from portalkit.config import as_dict, load_or_exit
@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         "writes_total", "Committed writes by operation.", ("operation",)
     )
     app.extensions["articles.answers"] = Answers(settings.read_cache_bytes)
+    app.extensions["articles.list_answers"] = Answers(
+        settings.read_cache_bytes // 4, max_age_s=LIST_MAX_AGE_S
+    )
     app.extensions["articles.reads"] = metrics.counter(
         "read_cache_total", "Article reads answered from the per-process cache.", ("result",)
     )

@@ -9,6 +9,13 @@ article changes. The answer also carries the category's name and breadcrumb: cat
 are never changed once created (the API only adds them), and an entry is dropped after
 ``MAX_AGE_S`` all the same, so a category renamed in the database by hand shows within
 minutes.
+
+Public lists and searches are kept too, keyed by their arguments and the generation of
+published content: the highest outbox id. Every change the public can see (publishing,
+an edit of a published article, unpublishing, deleting, a scheduled article going out)
+writes an outbox event in its own transaction, so a new event means lists may have
+changed. On PostgreSQL a transaction can commit after one holding a later id; a list
+is therefore also kept at most ``LIST_MAX_AGE_S`` seconds.
 """
 
 from __future__ import annotations
@@ -20,12 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from articles.models import Article, SlugHistory
+from articles.models import Article, OutboxEvent, SlugHistory
 
 MAX_AGE_S = 300.0
+LIST_MAX_AGE_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,14 @@ def stamp_by_slug(connection: Connection, slug: str) -> Stamp | None:
     if row is None:
         row = connection.execute(_BY_OLD_SLUG, {"slug": slug}).first()
     return _stamp(row)
+
+
+_GENERATION = select(func.max(OutboxEvent.id))
+
+
+def public_generation(connection: Connection) -> int:
+    """Grows with every change to what the public can see (see the module's note)."""
+    return connection.execute(_GENERATION).scalar() or 0
 
 
 class Answers:

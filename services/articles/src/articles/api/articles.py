@@ -13,7 +13,13 @@ from flask_smorest import Blueprint
 from sqlalchemy.engine import Connection
 
 from articles import queries, readcache, store
-from articles.api.context import count_read, count_write, database, read_answers
+from articles.api.context import (
+    count_read,
+    count_write,
+    database,
+    list_answers,
+    read_answers,
+)
 from articles.api.schemas import (
     MAX_ID,
     SLUG,
@@ -102,6 +108,21 @@ def _read(stamp_of: Callable[[Connection], Stamp | None], what: str) -> Any:
     return response
 
 
+def _list_answer(filters: queries.ArticleFilters) -> dict[str, Any]:
+    with database().read_session() as session:
+        tree = CategoryTree.load(session)
+        items, total = queries.list_articles(session, tree, filters)
+        page, per_page = filters.page, filters.per_page
+        if filters.ids is not None:
+            page, per_page = 1, len(filters.ids)
+        return {
+            "items": [article_dict(a, tree, body=False) for a in items],
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+        }
+
+
 def _expected_versions(article_id: int) -> set[int] | None:
     """Versions named by ``If-Match`` (None when absent or ``*``)."""
     if "If-Match" not in request.headers or request.if_match.star_tag:
@@ -139,18 +160,19 @@ class Articles(MethodView):
             page=args["page"],
             per_page=args["per_page"],
         )
-        with database().read_session() as session:
-            tree = CategoryTree.load(session)
-            items, total = queries.list_articles(session, tree, filters)
-            page, per_page = filters.page, filters.per_page
-            if filters.ids is not None:
-                page, per_page = 1, len(filters.ids)
-            return {
-                "items": [article_dict(a, tree, body=False) for a in items],
-                "total": total,
-                "page": page,
-                "per_page": per_page,
-            }
+        if editor is not None:  # editors see drafts and must see their own writes at once
+            return _list_answer(filters)
+        with database().single_read() as connection:
+            generation = readcache.public_generation(connection)
+        key = (generation, *sorted((name, str(value)) for name, value in args.items()))
+        lists = list_answers()
+        body = lists.get(key)
+        count_read("list_hit" if body is not None else "list_miss")
+        if body is None:
+            data = ArticleListSchema().dump(_list_answer(filters))
+            body = (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+            lists.put(key, body)
+        return current_app.response_class(body, mimetype="application/json")
 
     @require_token
     @blp.arguments(ArticleCreateSchema)

@@ -21,7 +21,12 @@ def read_answers() -> Answers:
     return current_app.extensions["articles.answers"]
 
 
+def list_answers() -> Answers:
+    return current_app.extensions["articles.list_answers"]
+
+
 def count_read(result: str) -> None:
-    """Count a read answered from the per-process cache (``hit``) or built (``miss``)."""
+    """Count a read answered from the per-process cache (``hit``) or built (``miss``);
+    ``list_hit`` and ``list_miss`` for public lists."""
     metrics = current_app.extensions["portalkit.metrics"]
     metrics.child(current_app.extensions["articles.reads"], result).inc()
