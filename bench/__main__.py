@@ -5,7 +5,8 @@ run (10), BENCH_WARMUP seconds of warm-up before each scenario (3), BENCH_CONNEC
 (32), BENCH_BATCH_CONNECTIONS (4), BENCH_THREADS wrk threads (2), BENCH_SCENARIOS
 (comma-separated names; all by default), BENCH_ARTICLES articles written through the
 API on top of the sample content (200), BENCH_OUTPUT directory for latest.md and
-latest.json (bench/results).
+latest.json (bench/results), BENCH_ROUNDS times each scenario is measured (1; with more,
+the run with the median ratio is reported and every round's ratios are listed).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                 "BENCH_SCENARIOS", ",".join(s.name for s in SCENARIOS), scenario_names
             ),
             "articles": env("BENCH_ARTICLES", "200", integer(0, 100_000)),
+            "rounds": env("BENCH_ROUNDS", "1", integer(1, 20)),
             "output": Path(env("BENCH_OUTPUT", str(ROOT / "bench" / "results"))),
         }
     except ConfigError as exc:
@@ -65,6 +67,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, help="wrk threads")
     parser.add_argument("--scenarios", type=scenario_names, help="comma-separated names")
     parser.add_argument("--articles", type=int, help="articles added through the API")
+    parser.add_argument(
+        "--rounds", type=int, help="measure every scenario this many times; report the median"
+    )
     parser.add_argument("--output", type=Path, help="directory for latest.md and latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     return parser.parse_args(argv)
@@ -84,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         connections=args.connections,
         batch_connections=args.batch_connections,
         threads=args.threads,
+        rounds=args.rounds,
     )
     scenarios = [BY_NAME[name] for name in args.scenarios]
     about = machine.machine()

@@ -50,6 +50,27 @@ def scenario_dict(m: Measured) -> dict:
     return data
 
 
+def _median_round(rounds: list[dict]) -> dict:
+    """The round whose ratio to the incr baseline (views/s for the batch) is the median;
+    with an even number, the lower of the middle two. Its client command sample (taken
+    in the first round) is kept."""
+
+    def score(r: dict) -> float:
+        return (
+            r["counted_views_per_s"] or 0.0
+            if r["name"] == "counter-batch"
+            else (r["ratio"].get("incr") or 0.0)
+        )
+
+    ordered = sorted(rounds, key=score)
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["redis"] = {
+        **chosen["redis"],
+        "client_commands_per_request": rounds[0]["redis"]["client_commands_per_request"],
+    }
+    return chosen
+
+
 def peak(memory: dict) -> float:
     return max([memory.get("master_mib", 0.0), *memory.get("workers_mib", [])])
 
@@ -147,11 +168,24 @@ def document(
     gunicorn: dict,
 ) -> dict:
     results = {}
-    for m in measured:
-        data = scenario_dict(m)
-        data["api"] = m.scenario.api
-        data["batch"] = m.scenario.batch
-        results[m.scenario.name] = data
+    names = list(dict.fromkeys(m.scenario.name for m in measured))
+    for name in names:
+        rounds = [scenario_dict(m) for m in measured if m.scenario.name == name]
+        data = _median_round(rounds)
+        scenario = next(m.scenario for m in measured if m.scenario.name == name)
+        data["api"] = scenario.api
+        data["batch"] = scenario.batch
+        if len(rounds) > 1:
+            data["rounds"] = [
+                {
+                    "rps": r["rps"],
+                    "counted_views_per_s": r["counted_views_per_s"],
+                    "p99_ms": r["latency_ms"]["p99"],
+                    "ratio": r["ratio"],
+                }
+                for r in rounds
+            ]
+        results[name] = data
     return {
         "machine": machine,
         "options": vars(options),
@@ -185,7 +219,8 @@ def markdown(doc: dict) -> str:
         f"gunicorn: {g['workers']} workers x {g['threads']} threads ({g['worker_class']}). "
         f"wrk: {o['threads']} threads, {o['connections']} connections "
         f"({o['batch_connections']} for the batch), {o['duration_s']:g} s per run "
-        f"after {o['warmup_s']:g} s of warm-up.",
+        f"after {o['warmup_s']:g} s of warm-up"
+        + (f"; {o['rounds']} rounds, the median shown." if o.get("rounds", 1) > 1 else "."),
         f"Other processes used {others:.2f} cores on average during the measured runs "
         f"(the machine's busy time minus the benchmark's own); load average at the end "
         f"{' / '.join(map(str, m.get('loadavg_at_end', [])))}.",
@@ -204,6 +239,15 @@ def markdown(doc: dict) -> str:
             f"| {ratio(data, 'bare')} | {ratio(data, 'incr')} "
             f"| {data['cpu']['others_cores']:.2f} |"
         )
+    several = [data for data in doc["scenarios"].values() if "rounds" in data]
+    if several:
+        lines += ["", "Every round (x incr, or views/s for the batch; the median is above):", ""]
+        for data in several:
+            if data["batch"]:
+                each = ", ".join(_num(r["counted_views_per_s"]) for r in data["rounds"])
+            else:
+                each = ", ".join(_num(r["ratio"].get("incr"), 2) for r in data["rounds"])
+            lines.append(f"- {data['name']}: {each}")
     lines += ["", "Baseline runs (req/s, in order):", ""]
     for name in ("bare", "incr"):
         runs = [run for run in doc["baseline_runs"] if run["name"] == name]

@@ -33,6 +33,7 @@ class Options:
     connections: int
     batch_connections: int
     threads: int
+    rounds: int = 1
 
 
 @dataclass
@@ -126,13 +127,19 @@ class Runner:
             self.warm(baseline)
         baseline_runs: list[Measured] = []
         measured: list[Measured] = []
-        for index, scenario in enumerate(scenarios):
+        # With several rounds the whole sequence repeats; a scenario is warmed and its
+        # round trips sampled in its first round only.
+        sequence = [scenario for _ in range(self.options.rounds) for scenario in scenarios]
+        for index, scenario in enumerate(sequence):
             baseline_runs += [self.measure(b, f"{b.name}-{index}") for b in BASELINES]
-            self.warm(scenario)
-            result = self.measure(scenario, scenario.name)
-            result.client_commands = self.sample(scenario)
+            first = index < len(scenarios)
+            if first:
+                self.warm(scenario)
+            result = self.measure(scenario, f"{scenario.name}-{index}")
+            if first:
+                result.client_commands = self.sample(scenario)
             measured.append(result)
-        baseline_runs += [self.measure(b, f"{b.name}-{len(scenarios)}") for b in BASELINES]
+        baseline_runs += [self.measure(b, f"{b.name}-{len(sequence)}") for b in BASELINES]
         for index, result in enumerate(measured):
             for baseline in BASELINES:
                 runs = [r for r in baseline_runs if r.scenario is baseline][index : index + 2]

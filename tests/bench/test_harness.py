@@ -1,4 +1,4 @@
-"""``make bench`` in a smoke mode: one short scenario beside both baselines.
+"""``make bench`` in a smoke mode: one short scenario, two rounds, beside both baselines.
 
 Nothing here judges speed (DESIGN.md: speed is measured by ``make bench``, never
 asserted); it keeps the harness from rotting: the stack starts the production way,
@@ -16,7 +16,8 @@ from support.servers import ROOT
 
 def test_harness_measures_a_scenario_beside_both_baselines(tmp_path):
     args = [sys.executable, "-m", "bench", "--scenarios", "counter-views"]
-    args += ["--duration", "1", "--warmup", "1", "--articles", "0", "--output", str(tmp_path)]
+    args += ["--duration", "1", "--warmup", "1", "--articles", "0", "--rounds", "2"]
+    args += ["--output", str(tmp_path)]
 
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
@@ -29,5 +30,10 @@ def test_harness_measures_a_scenario_beside_both_baselines(tmp_path):
     assert views["counted_views"] >= views["requests"]
     assert set(views["ratio"]) == {"bare", "incr"}
     assert views["peak_rss_mib"]["workers_mib"]
-    assert [run["name"] for run in doc["baseline_runs"]] == ["bare", "incr", "bare", "incr"]
-    assert "counter POST /v1/views" in (tmp_path / "latest.md").read_text()
+    assert [run["name"] for run in doc["baseline_runs"]] == ["bare", "incr"] * 3
+    # Two rounds: the reported one is one of them, and both are listed.
+    assert len(views["rounds"]) == 2
+    assert views["rps"] in [r["rps"] for r in views["rounds"]]
+    text = (tmp_path / "latest.md").read_text()
+    assert "counter POST /v1/views" in text
+    assert "Every round" in text
