@@ -140,6 +140,7 @@ def web_client(weather_stack, redis_url):
             counter_url=nowhere,
             weather_url=weather_stack.url("weather"),
             weather_cache_s=0,
+            page_cache_s=0,
         )
     )
     app.config["TESTING"] = True

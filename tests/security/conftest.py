@@ -169,6 +169,7 @@ def portal(tmp_path_factory) -> Iterator[tuple[Stack, Flask]]:
                 weather_url=nowhere,
                 article_cache_s=0,
                 list_cache_s=0,
+                page_cache_s=0,
             )
         )
         app.config["TESTING"] = True

@@ -116,6 +116,7 @@ def live_app(make_app, stack: Stack, content: Content) -> Flask:
         weather_url=stack.url("weather"),
         per_page=5,
         read_timeout_s=5.0,  # a busy shared test machine is not the outage under test
+        page_cache_s=2,  # short, as RANKING_CACHE_S: a test waiting for a change waits little
     )
 
 

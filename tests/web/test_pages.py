@@ -153,7 +153,8 @@ def test_most_read_this_week_is_on_the_home_page(live, stack, content):
         page = live.get("/").text
         return page.split("Đọc nhiều trong tuần", 1)[-1].split("</ol>")[0]
 
-    # the counter keeps a merged weekly ranking for RANKING_CACHE_S (1 s in this stack)
+    # the counter keeps a merged weekly ranking for RANKING_CACHE_S (1 s in this stack),
+    # and the web the rendered page for PAGE_CACHE_S (2 s for live_app)
     assert wait_until(lambda: "Bài được đọc nhiều nhất tuần này" in most_read(), timeout=10)
 
 

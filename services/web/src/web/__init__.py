@@ -7,7 +7,8 @@ a wrong slug or category answers 301), ``/search?q=``, ``/rss.xml``,
 /beacon/view/<id>`` (the view beacon, forwarded to the counter) and ``/media/<name>``
 (article images from the articles service, same-origin). ``?lang=en`` and
 ``?place=<slug>`` switch the interface language and the weather place, and are
-remembered in cookies. Settings: :mod:`web.settings`.
+remembered in cookies. Home, listings and articles are kept whole for anonymous readers
+for ``PAGE_CACHE_S`` seconds (:mod:`web.rendered`). Settings: :mod:`web.settings`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from portalkit.config import as_dict, load_or_exit
 from portalkit.http import init_http
 from portalkit.logging import configure_logging
 from portalkit.redis_client import connect, ping
-from web import errors, i18n, security, templating
+from web import errors, i18n, rendered, security, templating
 from web.apis import Apis
 from web.cache import PageCache
+from web.rendered import RenderedPages
 from web.settings import Settings
 
 
@@ -44,10 +46,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         json_api=False,
         max_body_bytes=settings.max_body_bytes,
     )
-    cache = PageCache(
-        redis_client,
-        lookups=metrics.counter("cache_lookups_total", "Page cache lookups.", ("result",)),
-    )
+    lookups = metrics.counter("cache_lookups_total", "Page cache lookups.", ("result",))
+    cache = PageCache(redis_client, lookups=lookups)
     app.extensions["web.apis"] = Apis(
         settings,
         cache,
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    rendered.init_app(app, RenderedPages(redis_client, settings.page_cache_s, lookups=lookups))
 
     from web.views import beacon, feeds, media, pages
 

@@ -2,8 +2,10 @@
 
 Article payloads and lists are kept for a while and dropped by ``web.consumer`` when
 the articles stream says they changed; weather readings likewise from the weather
-stream. Redis is an accelerator here, not a dependency: when it does not answer, the
-page is built from the APIs directly.
+stream. Each of those events also bumps a generation number (``LIST_GENERATION``,
+``WEATHER_GENERATION``): list keys carry the first, and whole rendered pages
+(:mod:`web.rendered`) are checked against both. Redis is an accelerator here, not a
+dependency: when it does not answer, the page is built from the APIs directly.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
+from flask import g
 from prometheus_client import Counter
 
 from portalkit.redis_client import UNAVAILABLE
@@ -24,6 +27,8 @@ T = TypeVar("T")
 
 PREFIX = "web:"
 LIST_GENERATION = PREFIX + "articles:generation"
+# "_" keeps it apart from every place slug (weather_key's namespace, [a-z0-9-]).
+WEATHER_GENERATION = PREFIX + "weather:_generation"
 DEFAULT_PLACE = "_default"
 
 
@@ -42,8 +47,17 @@ def invalidate_article(pipe: redis.client.Pipeline, article_id: int) -> None:
 
 
 def invalidate_weather(pipe: redis.client.Pipeline, place: str) -> None:
-    """Forget a place's reading, and the default place's, which may be the same place."""
+    """Forget a place's reading, and the default place's, which may be the same place.
+
+    A page shows the default place or the reader's: every rendered page is retired too.
+    """
     pipe.delete(weather_key(place), weather_key(None))
+    pipe.incr(WEATHER_GENERATION)
+
+
+def use_list_generation(generation: str) -> None:
+    """Build this request's lists at ``generation`` (the one its rendered page is keyed by)."""
+    g._web_list_generation = generation
 
 
 class PageCache:
@@ -88,9 +102,12 @@ class PageCache:
     def list_key(self, kind: str, params: dict[str, Any]) -> str:
         """A list's key: its parameters and the generation bumped on every article event."""
         try:
-            generation = self.client.get(LIST_GENERATION) or "0"
-        except UNAVAILABLE:
-            generation = "x"
+            generation = g._web_list_generation  # read already for this request's page
+        except (AttributeError, RuntimeError):
+            try:
+                generation = self.client.get(LIST_GENERATION) or "0"
+            except UNAVAILABLE:
+                generation = "x"
         digest = hashlib.sha1(
             json.dumps(params, sort_keys=True).encode(), usedforsecurity=False
         ).hexdigest()[:16]

@@ -1,10 +1,11 @@
-"""``python -m web.consumer``: drop cached page data when articles or weather change.
+"""``python -m web.consumer``: drop cached pages and page data when articles or weather change.
 
 Two consumer groups named ``web``, one on ``events:articles`` and one on
 ``events:weather``, each in its own thread; SIGTERM stops both. The handlers only
-delete keys (and bump the list generation inside the bus's MULTI), so a redelivered
-event is harmless. The groups start at the stream's end: cached entries older than the
-group expire by their TTL.
+delete keys and bump the list or weather generation inside the bus's MULTI (which
+retires every rendered page, see ``web.rendered``), so a redelivered event is harmless.
+The groups start at the stream's end: cached entries older than the group expire by
+their TTL.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
+
+from web.apis import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +18,8 @@ def gather(**calls: Callable[[], Any]) -> dict[str, Any]:
     """Run the calls concurrently; each result is its value or the exception it raised.
 
     Each call runs in a copy of the caller's context, so the request id travels with it.
+    A call that failed other than by a 404 leaves the page incomplete (see
+    :func:`incomplete`); a 404 is an answer, and the page is whole without that part.
     """
     pool = current_app.extensions["web.pool"]
     futures = {
@@ -28,7 +32,14 @@ def gather(**calls: Callable[[], Any]) -> dict[str, Any]:
         except Exception as exc:
             log.info("page part %s unavailable: %s", name, exc)
             results[name] = exc
+            if not isinstance(exc, NotFound):
+                g._web_incomplete = True
     return results
+
+
+def incomplete() -> bool:
+    """Whether a part of this request's page could not be read (a service failed)."""
+    return bool(g.get("_web_incomplete"))
 
 
 def value_or(result: Any, default: Any) -> Any:

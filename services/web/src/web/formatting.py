@@ -8,7 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import format_decimal
-from flask_babel import gettext as _
+
+from web.i18n import gettext as _
 
 try:
     PORTAL_TZ: timezone | ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")

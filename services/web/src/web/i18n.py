@@ -2,19 +2,28 @@
 
 The templates are written in Vietnamese; the English catalog translates them. Article
 text is not translated: it is shown as the newsroom wrote it.
+
+The language and its catalog are resolved once per request, for :func:`gettext` and the
+templates' ``_()`` alike: flask-babel's own ``gettext`` resolves them again on every call
+(about 30 on an article page), which was a quarter of the CPU time of rendering it.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
-from flask_babel import Babel, get_locale
+from babel.support import NullTranslations
+from flask import Flask, Response, g, request
+from flask_babel import Babel, get_locale, get_translations
+
+from web.links import PAGE_PARAMETERS
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+_UNTRANSLATED = NullTranslations()
 
 
 def select_locale() -> str:
@@ -26,18 +35,52 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale() or DEFAULT)
+    """This request's interface language, resolved on first use."""
+    try:
+        return g._web_language
+    except AttributeError:
+        language = g._web_language = str(get_locale() or DEFAULT)
+        return language
+    except RuntimeError:  # no application context: the templates' own language
+        return DEFAULT
+
+
+def _translations() -> NullTranslations:
+    """This request's catalog, looked up on first use."""
+    try:
+        return g._web_translations
+    except AttributeError:
+        translations = g._web_translations = get_translations()
+        return translations
+    except RuntimeError:
+        return _UNTRANSLATED
+
+
+def gettext(string: str, **variables: Any) -> str:
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
 
 
 def url_with_language(code: str) -> str:
-    """The current page in another language."""
-    args = request.args.to_dict()
+    """The current page in another language (other query parameters are left out)."""
+    args = {name: request.args[name] for name in PAGE_PARAMETERS if name in request.args}
     args["lang"] = code
     return f"{request.path}?{urlencode(args)}"
 
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_locale=DEFAULT, default_timezone="UTC")
+    # Replaces the callables flask-babel installed: the same catalogs, resolved once.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _translations().ugettext(string),
+        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         current_language=current_language, url_with_language=url_with_language
     )

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# The query parameters a page's HTML may depend on, besides ``lang`` (resolved into the
+# interface language): links carry only these, and the page cache keys pages by them,
+# so ``?utm_source=...`` or ``?fbclid=...`` neither show up in links nor split the cache.
+PAGE_PARAMETERS = ("q", "page", "place")
+
 
 def article_url(item: dict[str, Any]) -> str:
     """``/<category-slug>/<article-slug>-<id>.html``."""

@@ -29,6 +29,7 @@ class Settings:
     article_cache_s: int = 300
     list_cache_s: int = 60
     weather_cache_s: int = 300
+    page_cache_s: int = 10
     per_page: int = 10
 
     @classmethod
@@ -57,6 +58,8 @@ class Settings:
             article_cache_s=seconds("ARTICLE_CACHE_S", cls.article_cache_s),
             list_cache_s=seconds("LIST_CACHE_S", cls.list_cache_s),
             weather_cache_s=seconds("WEATHER_CACHE_S", cls.weather_cache_s),
+            # Whole rendered pages: kept short, as they show view counts that old.
+            page_cache_s=env("PAGE_CACHE_S", str(cls.page_cache_s), integer(0, 3600), environ),
             per_page=env("PER_PAGE", str(cls.per_page), integer(1, 100), environ),
         )
 

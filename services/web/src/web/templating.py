@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-from flask_babel import ngettext
 
 from web.formatting import portal_datetime, portal_number
-from web.i18n import current_language
+from web.i18n import current_language, ngettext
 from web.links import article_url, category_url
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import gettext as _
 
 from web.apis import Apis
 from web.categories import CategoryTree
 from web.formatting import parse_time
+from web.i18n import gettext as _
 from web.links import article_url, category_url
 from web.templating import portal_name
 

@@ -14,6 +14,7 @@ from web.fanout import gather, value_or
 from web.formatting import describe_weather
 from web.i18n import current_language
 from web.links import article_url
+from web.rendered import cached_page
 
 bp = Blueprint("pages", __name__)
 
@@ -38,6 +39,11 @@ def chosen_place() -> str | None:
         if value and PLACE_PATTERN.match(value):
             return value
     return None
+
+
+# Home, listings and articles are the same for every anonymous reader of a language and
+# place; search results are not kept (the queries are too many and too varied).
+cached = cached_page(varies_by=chosen_place)
 
 
 def page_number() -> int:
@@ -88,6 +94,7 @@ def favicon() -> Response:
 
 
 @bp.get("/")
+@cached
 def home() -> str:
     api = apis()
     place = chosen_place()
@@ -128,6 +135,7 @@ def home() -> str:
 
 
 @bp.get("/<category_slug>/")
+@cached
 def category(category_slug: str) -> str:
     api = apis()
     place = chosen_place()
@@ -159,6 +167,7 @@ def category(category_slug: str) -> str:
 
 
 @bp.get("/<category_slug>/<article_slug>-<int:article_id>.html")
+@cached
 def article(category_slug: str, article_slug: str, article_id: int) -> Response | str:
     api = apis()
     place = chosen_place()

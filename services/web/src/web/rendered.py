@@ -1,0 +1,171 @@
+"""Whole rendered pages for anonymous readers, kept in Redis for ``PAGE_CACHE_S`` seconds.
+
+**Key.** Everything a page's HTML depends on: the address (scheme, host and path), the
+query parameters pages read (``links.PAGE_PARAMETERS``; any other parameter is left out
+of links and of the key), the interface language as resolved for the request
+(``?lang=``, else the ``lang`` cookie, else Vietnamese) and what the view says it varies
+by (the weather place: ``?place=``, else the cookie).
+
+**Invalidation.** A stored page carries the list generation (bumped by ``web.consumer``
+on every article event) and the weather generation (on every weather event) it was
+rendered at. Both are read with the page in one ``MGET``, and a page whose generations
+have moved is a miss. Nothing is deleted, so it holds for any number of web replicas
+and consumers; an outdated page just expires. A page rendered while an event arrived is
+stored under the generations read before rendering, so it is never served afterwards.
+
+**What is stored.** The body of a 200 ``text/html`` answer to a GET or HEAD without an
+``Authorization`` header or session cookie, whose response sets no cookie, and whose
+parts all answered (``web.fanout.incomplete``): a page missing its weather box or
+view count because a service was down is not kept for everyone. Headers are not stored:
+the request id, the security headers, ``Vary`` and the reader's own ``lang``/``place``
+cookies are made per request by the ``after_request`` hooks, on a hit as on a miss. The
+view count on a cached page may be up to ``PAGE_CACHE_S`` old; the beacon still counts
+every view.
+
+Redis is an accelerator: a failed read is a miss (and nothing is then stored), a failed
+write is logged. ``X-Cache: HIT`` or ``MISS`` says what happened (no header when the
+cache is off or the reader is not anonymous); ``web_cache_lookups_total`` counts
+``page_hit``, ``page_miss`` and ``page_unavailable``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from flask import Flask, Response, current_app, g, request
+from prometheus_client import Counter
+
+from portalkit.redis_client import UNAVAILABLE
+from web.cache import LIST_GENERATION, PREFIX, WEATHER_GENERATION, use_list_generation
+from web.fanout import incomplete
+from web.i18n import current_language
+from web.links import PAGE_PARAMETERS
+
+log = logging.getLogger(__name__)
+
+PAGE_PREFIX = PREFIX + "page:"
+READ_METHODS = ("GET", "HEAD")
+
+
+@dataclass
+class Lookup:
+    """This request's page cache lookup, for the after_request hook."""
+
+    key: str
+    generations: str | None  # None: Redis did not answer, nothing will be stored
+    hit: bool
+
+
+class RenderedPages:
+    """Page bodies in Redis, each stored with the generations it was rendered at."""
+
+    def __init__(self, client: redis.Redis, ttl_s: int, lookups: Counter | None = None) -> None:
+        self.client = client
+        self.ttl_s = ttl_s
+        self.lookups = lookups
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl_s > 0
+
+    def lookup(self, key: str) -> tuple[str | None, str | None]:
+        """``(body, generations)``: the page if still current, and the generations now."""
+        try:
+            stored, lists, weather = self.client.mget(key, LIST_GENERATION, WEATHER_GENERATION)
+        except UNAVAILABLE as exc:
+            log.warning("page cache unavailable: %s", exc)
+            self._count("page_unavailable")
+            return None, None
+        lists = lists or "0"
+        generations = f"{lists}:{weather or '0'}"
+        use_list_generation(lists)
+        if stored is not None:
+            tag, _, body = stored.partition("\n")
+            if tag == generations:
+                self._count("page_hit")
+                return body, generations
+        self._count("page_miss")
+        return None, generations
+
+    def store(self, key: str, generations: str, body: str) -> None:
+        try:
+            self.client.set(key, f"{generations}\n{body}", ex=self.ttl_s)
+        except UNAVAILABLE as exc:
+            log.warning("page cache unavailable: %s", exc)
+
+    def _count(self, result: str) -> None:
+        if self.lookups is not None:
+            self.lookups.labels(result).inc()
+
+
+def page_key(varies_by: Any) -> str:
+    """The key of this request's page; scheme and host too, as the canonical link shows them."""
+    address = (request.scheme, request.host, request.root_path, request.path)
+    params = [(name, request.args[name]) for name in PAGE_PARAMETERS if name in request.args]
+    material = json.dumps([address, current_language(), varies_by, params], ensure_ascii=False)
+    return PAGE_PREFIX + hashlib.sha1(material.encode(), usedforsecurity=False).hexdigest()
+
+
+def cached_page(varies_by: Callable[[], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Serve a page view from the page cache when it can; ``varies_by`` goes into the key.
+
+    Storing happens in the last ``after_request`` hook (:func:`init_app`), once the
+    response is complete: only then is it known whether it sets a cookie.
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            pages: RenderedPages = current_app.extensions["web.pages"]
+            if not pages.enabled or request.method not in READ_METHODS or not anonymous():
+                return view(*args, **kwargs)
+            key = page_key(varies_by())
+            body, generations = pages.lookup(key)
+            g._web_page = Lookup(key, generations, hit=body is not None)
+            if body is not None:
+                return Response(body, mimetype="text/html")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def anonymous() -> bool:
+    """No credentials and no Flask session: the page is the same for every such reader."""
+    session_cookie = current_app.config["SESSION_COOKIE_NAME"]
+    return "Authorization" not in request.headers and session_cookie not in request.cookies
+
+
+def storable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and "Set-Cookie" not in response.headers
+        and not response.is_streamed
+        and not incomplete()
+    )
+
+
+def init_app(app: Flask, pages: RenderedPages) -> None:
+    app.extensions["web.pages"] = pages
+
+    def _store_page(response: Response) -> Response:
+        lookup: Lookup | None = g.pop("_web_page", None)
+        if lookup is None:
+            return response
+        response.headers["X-Cache"] = "HIT" if lookup.hit else "MISS"
+        if not lookup.hit and lookup.generations is not None and storable(response):
+            pages.store(lookup.key, lookup.generations, response.get_data(as_text=True))
+        return response
+
+    # Flask runs an app's after_request hooks last-registered first: at the front of the
+    # list, this one runs after all the others and sees the headers they added.
+    app.after_request_funcs.setdefault(None, []).insert(0, _store_page)
