@@ -290,6 +290,24 @@ def test_another_host_gets_its_own_page(cached_app, content):
     assert reader.get(path).headers["X-Cache"] == "HIT"
 
 
+def test_with_a_public_url_the_host_a_client_sends_changes_nothing(
+    make_app, services, redis, content
+):
+    app = make_app(**services, public_url="https://portal.yenbai.example")
+    reader = app.test_client()
+    path = path_of(content.feature)
+    first = reader.get(path)
+
+    forged = reader.get(path, headers={"Host": "attacker.example"})
+
+    assert first.headers["X-Cache"] == "MISS"
+    assert forged.headers["X-Cache"] == "HIT"
+    assert forged.data == first.data
+    assert f'href="https://portal.yenbai.example{path}"' in forged.text
+    assert "attacker.example" not in forged.text
+    assert len(page_keys(redis)) == 1
+
+
 def test_with_redis_down_the_page_still_renders(make_app, services, closed_url, content):
     port = closed_url.rsplit(":", 1)[1]
     client = make_app(**{**services, "redis_url": f"redis://127.0.0.1:{port}/0"}).test_client()
@@ -321,3 +339,10 @@ def test_page_cache_s_is_a_setting():
     for bad in ("-1", "ten", "86400"):
         with pytest.raises(ConfigError, match="PAGE_CACHE_S"):
             Settings.from_env({"PAGE_CACHE_S": bad})
+
+
+def test_public_url_is_a_setting():
+    assert Settings.from_env({}).public_url is None
+    assert Settings.from_env({"PUBLIC_URL": "https://a.example/"}).public_url == "https://a.example"
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        Settings.from_env({"PUBLIC_URL": "not a url"})

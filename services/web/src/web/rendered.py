@@ -46,7 +46,7 @@ from portalkit.redis_client import UNAVAILABLE
 from web.cache import LIST_GENERATION, PREFIX, WEATHER_GENERATION, use_list_generation
 from web.fanout import incomplete
 from web.i18n import current_language
-from web.links import PAGE_PARAMETERS
+from web.links import PAGE_PARAMETERS, site_root
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,8 @@ class RenderedPages:
 
 
 def page_key(varies_by: Any) -> str:
-    """The key of this request's page; scheme and host too, as the canonical link shows them."""
-    address = (request.scheme, request.host, request.root_path, request.path)
+    """The key of this request's page; the site's address too, as the canonical link shows it."""
+    address = (site_root(), request.root_path, request.path)
     params = [(name, request.args[name]) for name in PAGE_PARAMETERS if name in request.args]
     material = json.dumps([address, current_language(), varies_by, params], ensure_ascii=False)
     return PAGE_PREFIX + hashlib.sha1(material.encode(), usedforsecurity=False).hexdigest()

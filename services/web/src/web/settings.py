@@ -31,6 +31,7 @@ class Settings:
     weather_cache_s: int = 300
     page_cache_s: int = 10
     per_page: int = 10
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,7 +62,14 @@ class Settings:
             # Whole rendered pages: kept short, as they show view counts that old.
             page_cache_s=env("PAGE_CACHE_S", str(cls.page_cache_s), integer(0, 3600), environ),
             per_page=env("PER_PAGE", str(cls.per_page), integer(1, 100), environ),
+            # The portal's own address for canonical links, feeds and the sitemap; unset,
+            # the request's Host is used (and pages are cached per host).
+            public_url=env("PUBLIC_URL", None, _public_url, environ),
         )
+
+
+def _public_url(raw: str) -> str:
+    return http_url(raw).rstrip("/")
 
 
 def _secret(raw: str) -> str:

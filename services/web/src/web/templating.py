@@ -6,7 +6,7 @@ from flask import Flask, current_app
 
 from web.formatting import portal_datetime, portal_number
 from web.i18n import current_language, ngettext
-from web.links import article_url, category_url
+from web.links import article_url, category_url, site_root
 
 
 def view_count(views: int) -> str:
@@ -34,5 +34,8 @@ def init_app(app: Flask) -> None:
         portal_datetime=portal_datetime, view_count=view_count, number=number
     )
     app.jinja_env.globals.update(
-        article_url=article_url, category_url=category_url, portal_name=portal_name
+        article_url=article_url,
+        category_url=category_url,
+        portal_name=portal_name,
+        site_root=site_root,
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template
 
 from web.apis import Apis
 from web.categories import CategoryTree
 from web.formatting import parse_time
 from web.i18n import gettext as _
-from web.links import article_url, category_url
+from web.links import article_url, category_url, site_root
 from web.templating import portal_name
 
 bp = Blueprint("feeds", __name__)
@@ -23,10 +23,6 @@ RSS_MIMETYPE = "application/rss+xml"
 
 def apis() -> Apis:
     return current_app.extensions["web.apis"]
-
-
-def site_root() -> str:
-    return request.host_url.rstrip("/")
 
 
 @bp.get("/rss.xml")
