@@ -202,3 +202,32 @@ def test_unpublishing_and_deleting_leave_the_public_list_at_once(
     client.delete(f"/v1/articles/{gone['id']}", headers=AUTH)
     listed = client.get("/v1/articles").get_json()
     assert [item["id"] for item in listed["items"]] == [kept["id"]]
+
+
+def test_a_repeated_public_query_is_answered_before_its_arguments_are_parsed(
+    client, make_article, list_queries, monkeypatch
+):
+    from articles.api import articles as resources
+
+    make_article(title="Đảm bảo an ninh trật tự dịp Tết")
+    first = client.get("/v1/articles?q=an+ninh&per_page=5")
+    parsed = []
+    real = resources.ArticleQueryArgsSchema.load
+    monkeypatch.setattr(
+        resources.ArticleQueryArgsSchema,
+        "load",
+        lambda self, *a, **k: parsed.append(1) or real(self, *a, **k),
+    )
+    reordered = client.get("/v1/articles?per_page=5&q=an%20ninh")
+
+    assert reordered.data == first.data
+    assert parsed == [], "the stored answer was found by the query string alone"
+    assert list_queries == ["an ninh"]
+
+
+def test_an_invalid_query_is_never_stored(client, make_article, list_queries):
+    make_article()
+    for _ in range(2):
+        assert client.get("/v1/articles?per_page=1000").status_code == 422
+        assert client.get("/v1/articles?page=0").status_code == 422
+    assert client.get("/v1/articles?status=draft").status_code == 401
