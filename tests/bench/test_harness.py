@@ -37,3 +37,23 @@ def test_harness_measures_a_scenario_beside_both_baselines(tmp_path):
     text = (tmp_path / "latest.md").read_text()
     assert "counter POST /v1/views" in text
     assert "Every round" in text
+
+
+def test_the_in_process_figures_cover_every_app_it_names():
+    args = [sys.executable, "-m", "bench.inprocess", "--requests", "30", "--rounds", "1"]
+    args += ["--articles", "0"]
+
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ")][1:]
+    names = [row.split("|")[1].strip() for row in rows]
+    assert names == [
+        "bare",
+        "incr",
+        "counter-views",
+        "articles-by-slug",
+        "articles-search",
+        "weather-current",
+    ]
+    assert all(float(row.split("|")[2]) > 0 for row in rows)

@@ -1,0 +1,154 @@
+"""``python -m bench.inprocess``: the CPU one request costs each app, in one process.
+
+No gunicorn, no wrk, no network between client and app: each app is called through
+WSGI with prepared requests from one thread, against a Redis and a SQLite database of
+its own (seeded as ``make bench`` seeds them), and the figure is the process's CPU time
+per request, the fastest of several rounds. CPU time moves far less than throughput
+when the machine is shared, so this is the figure to compare code changes with;
+``make bench`` stays the judge of the targets, with the server and the load generator
+in the picture. The web page is not here: it needs the other services over HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import content
+from bench.processes import Redis
+from bench.scenarios import SEARCHES
+from bench.wrk import BROWSERS
+
+Environ = dict[str, Any]
+
+
+def environ(method: str, path: str, body: bytes = b"", **headers: str) -> Environ:
+    path, _, query = path.partition("?")
+    env: Environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "HTTP_USER_AGENT": BROWSERS[0],
+    }
+    if body:
+        env["CONTENT_LENGTH"] = str(len(body))
+        env["CONTENT_TYPE"] = "application/json"
+    env.update({f"HTTP_{name.upper()}": value for name, value in headers.items()})
+    return env
+
+
+def cpu_per_request(app: Any, requests: Callable[[int], Environ], count: int, rounds: int) -> float:
+    """Microseconds of process CPU per request, the fastest of ``rounds`` rounds."""
+
+    def call(index: int) -> None:
+        status: list[str] = []
+        b"".join(app(requests(index), lambda s, _h, _e=None: status.append(s)))
+        if not status[0].startswith(("200", "304")):
+            raise RuntimeError(f"request {index} answered {status[0]}")
+
+    for index in range(min(count, 300)):  # warm: imports, compiled regexes, caches
+        call(index)
+    best = float("inf")
+    for round_ in range(rounds):
+        start = time.process_time()
+        for index in range(count):
+            call((round_ + 1) * count + index)
+        best = min(best, (time.process_time() - start) / count * 1e6)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=200, help="articles added on top")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="bench-inprocess-"))
+    redis_server = Redis(work)
+    os.environ.update(
+        {
+            "REDIS_URL": redis_server.url,
+            "DATABASE_URL": f"sqlite:///{work / 'articles.db'}",
+            "API_TOKENS": "bench:bench-inprocess-token",
+            "PROMETHEUS_MULTIPROC_DIR": str(work),
+            "RATE_LIMIT_PER_MIN": "100000000",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env = dict(os.environ)
+    try:
+        content.prepare_database(env)
+        from articles import create_app as articles_app
+        from bench.baselines import bare_app, incr_app
+        from counter import create_app as counter_app
+        from weather import create_app as weather_app
+
+        articles = articles_app()
+        if args.articles:
+            client = articles.test_client()
+            auth = {"Authorization": "Bearer bench-inprocess-token"}
+            for payload in content.article_payloads(args.articles):
+                created = client.post("/v1/articles", json=payload, headers=auth)
+                if created.status_code != 201:
+                    raise RuntimeError(f"creating an article answered {created.status_code}")
+        content.announce(env)
+        content.teach_counter(env)
+        content.observe_weather(env)
+        published = content.published_articles(redis_server.client)
+        ids = [article.id for article in published]
+        slugs = [article.slug for article in published]
+        searches = ["/v1/articles?" + urllib.parse.urlencode({"q": q}) for q in SEARCHES]
+
+        def view(index: int) -> Environ:
+            body = json.dumps({"article_id": ids[index % len(ids)], "visitor_id": f"v{index}"})
+            address = f"10.{index >> 16 & 255}.{index >> 8 & 255}.{index & 255}"
+            return environ("POST", "/v1/views", body.encode(), X_FORWARDED_FOR=address)
+
+        cases: list[tuple[str, Any, Callable[[int], Environ]]] = [
+            ("bare", bare_app(), lambda _i: environ("GET", "/")),
+            ("incr", incr_app(), lambda _i: environ("GET", "/")),
+            ("counter-views", counter_app(), view),
+            (
+                "articles-by-slug",
+                articles,
+                lambda i: environ("GET", f"/v1/articles/by-slug/{slugs[i % len(slugs)]}"),
+            ),
+            ("articles-search", articles, lambda i: environ("GET", searches[i % len(searches)])),
+            ("weather-current", weather_app(), lambda _i: environ("GET", "/v1/weather")),
+        ]
+        results = {
+            name: cpu_per_request(app, requests, args.requests, args.rounds)
+            for name, app, requests in cases
+        }
+    finally:
+        redis_server.stop()
+    print(f"CPU per request, one thread, fastest of {args.rounds} rounds of {args.requests}:")
+    print("| app | CPU us | x bare | x incr |")
+    print("|---|---:|---:|---:|")
+    for name, micros in results.items():
+        print(
+            f"| {name} | {micros:.0f} | {results['bare'] / micros:.2f} "
+            f"| {results['incr'] / micros:.2f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
