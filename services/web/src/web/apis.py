@@ -15,7 +15,7 @@ import requests
 from prometheus_client import Counter
 
 from portalkit.http_client import Session
-from web.cache import PageCache, article_key, weather_key
+from web.cache import PageCache, article_generation_key, article_key, weather_key
 from web.settings import Settings
 
 USER_AGENT = "portal-web/1"
@@ -84,8 +84,9 @@ class Apis:
 
     def article(self, article_id: int) -> dict[str, Any]:
         """A published article; raises NotFound or Unavailable."""
-        return self.cache.fetch(
+        return self.cache.fetch_checked(
             article_key(article_id),
+            article_generation_key(article_id),
             self.settings.article_cache_s,
             lambda: self._get("articles", f"/v1/articles/{article_id}"),
         )

@@ -36,13 +36,29 @@ def article_key(article_id: int) -> str:
     return f"{PREFIX}article:{article_id}"
 
 
+def article_generation_key(article_id: int) -> str:
+    return f"{PREFIX}article:{article_id}:generation"
+
+
+ARTICLE_GENERATION_KEEP_S = 2 * 86400
+"""Longer than any ARTICLE_CACHE_S (at most a day), so a copy never outlives its check."""
+
+
 def weather_key(place: str | None) -> str:
     return f"{PREFIX}weather:{place or DEFAULT_PLACE}"
 
 
 def invalidate_article(pipe: redis.client.Pipeline, article_id: int) -> None:
-    """Forget an article and every list (lists are keyed by a generation number)."""
+    """Forget an article and every list (lists are keyed by a generation number).
+
+    The article's own generation goes up too: a reader that fetched the article before
+    this event and stores it after stores it under the old generation, and nobody takes
+    that copy for current (see :meth:`PageCache.fetch_checked`).
+    """
+    generation = article_generation_key(article_id)
     pipe.delete(article_key(article_id))
+    pipe.incr(generation)
+    pipe.expire(generation, ARTICLE_GENERATION_KEEP_S)
     pipe.incr(LIST_GENERATION)
 
 
@@ -97,6 +113,31 @@ class PageCache:
         value = load()
         if value is not None:
             self.set(key, value, ttl_s)
+        return value
+
+    def fetch_checked(self, key: str, generation_key: str, ttl_s: int, load: Callable[[], T]) -> T:
+        """Like :meth:`fetch`, for a value whose changes bump ``generation_key``.
+
+        The value is stored with the generation read before ``load()`` ran and taken only
+        while that generation is still current: an event between the load and the store
+        (which deleting the key alone would miss) makes the stored copy a miss.
+        """
+        try:
+            raw, generation = self.client.mget(key, generation_key)
+        except UNAVAILABLE as exc:
+            log.warning("page cache unavailable: %s", exc)
+            self._count("unavailable")
+            return load()
+        generation = generation or "0"
+        if raw is not None:
+            stored = json.loads(raw)
+            if isinstance(stored, dict) and stored.get("generation") == generation:
+                self._count("hit")
+                return stored["value"]
+        self._count("miss")
+        value = load()
+        if value is not None:
+            self.set(key, {"generation": generation, "value": value}, ttl_s)
         return value
 
     def list_key(self, kind: str, params: dict[str, Any]) -> str:
