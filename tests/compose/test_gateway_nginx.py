@@ -148,14 +148,18 @@ def test_an_api_that_is_down_answers_503_problem_json_not_an_html_page(dead_gate
     assert reply.json()["title"] == "Service Unavailable"
 
 
-def test_a_body_past_the_gateways_limit_is_refused_as_problem_json(gateway, recorder):
-    too_large = b"[" + b"0," * (2 * 1024 * 1024) + b"0]"
-    reply = requests.post(
+def post_batch(gateway, body: bytes) -> requests.Response:
+    return requests.post(
         gateway.url + "/api/views/v1/views/batch",
-        data=too_large,
+        data=body,
         headers={"Content-Type": "application/json"},
         timeout=30,
     )
+
+
+def test_a_body_past_the_gateways_limit_is_refused_as_problem_json(gateway, recorder):
+    too_large = b"[" + b"0," * (2 * 1024 * 1024) + b"0]"
+    reply = post_batch(gateway, too_large)
     assert reply.status_code == 413
     assert reply.headers["Content-Type"] == "application/problem+json"
     assert recorder.log == []
@@ -163,12 +167,7 @@ def test_a_body_past_the_gateways_limit_is_refused_as_problem_json(gateway, reco
 
 def test_a_body_past_a_services_own_limit_still_reaches_it_to_judge(gateway, recorder):
     body = b"[" + b"0," * (1024 * 1024) + b"0]"  # just over the counter's 2 MiB batch limit
-    reply = requests.post(
-        gateway.url + "/api/views/v1/views/batch",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        timeout=30,
-    )
+    reply = post_batch(gateway, body)
     assert reply.status_code == 200
     (request, _response), *_ = recorder.log
     assert len(request.get_data()) == len(body)

@@ -41,15 +41,29 @@ FIELDS = {
 }
 
 
-@st.composite
-def items(draw):
-    """Mostly well-formed views, each field now and then absent or off."""
-    item = {}
-    for name, (good, bad) in FIELDS.items():
+def draw_fields(draw, names) -> dict:
+    """Mostly good values of ``names``, each now and then absent or off."""
+    drawn = {}
+    for name in names:
+        good, bad = FIELDS[name]
         roll = draw(st.integers(0, 9))
         if roll == 0:
             continue
-        item[name] = draw(bad if roll == 1 else good)
+        drawn[name] = draw(bad if roll == 1 else good)
+    return drawn
+
+
+def load_or_none(schema: ma.Schema, data: object) -> dict | None:
+    try:
+        return schema.load(data)
+    except ma.ValidationError:
+        return None
+
+
+@st.composite
+def items(draw):
+    """Mostly well-formed views, each field now and then absent or off."""
+    item = draw_fields(draw, FIELDS)
     if draw(st.integers(0, 19)) == 0:
         item["extra"] = 1
     return item
@@ -59,10 +73,7 @@ def items(draw):
 @hypothesis_settings(max_examples=400, deadline=None, database=None)
 def test_a_view_the_fast_path_accepts_loads_the_same_through_the_schema(item):
     fast = _plain_view(item)
-    try:
-        full = BatchViewSchema().load(item)
-    except ma.ValidationError:
-        full = None
+    full = load_or_none(BatchViewSchema(), item)
 
     if fast is not None:
         assert full == fast
@@ -82,13 +93,7 @@ def test_a_batch_with_one_odd_view_is_judged_by_the_schema():
 @st.composite
 def view_bodies(draw):
     """``POST /v1/views`` bodies: mostly well formed, now and then a field absent or off."""
-    body = {}
-    for name in ("article_id", "visitor_id"):
-        good, bad = FIELDS[name]
-        roll = draw(st.integers(0, 9))
-        if roll == 0:
-            continue
-        body[name] = draw(bad if roll == 1 else good)
+    body = draw_fields(draw, ("article_id", "visitor_id"))
     if draw(st.integers(0, 19)) == 0:
         body["client_ip"] = "198.51.100.1"  # a batch field: unknown to a single view
     return body if draw(st.integers(0, 29)) else [body]
@@ -98,10 +103,7 @@ def view_bodies(draw):
 @hypothesis_settings(max_examples=400, deadline=None, database=None)
 def test_a_single_view_the_fast_path_accepts_loads_the_same_through_the_schema(body):
     fast = plain_view(body)
-    try:
-        full = ViewSchema().load(body)
-    except ma.ValidationError:
-        full = None
+    full = load_or_none(ViewSchema(), body)
 
     if fast is not None:
         assert full == fast

@@ -16,11 +16,13 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from security_kit import API_TOKEN, BROWSER, figures
+
+from support.fuzzing import case_runner
 
 pytestmark = pytest.mark.slow
 
@@ -64,20 +66,14 @@ class Tally:
 
 def runner(operation, mode: GenerationMode, examples: int, tally: Tally):
     """A derandomized hypothesis test sending ``examples`` cases of one operation."""
-
-    @settings(
-        max_examples=examples,
-        deadline=None,
+    return case_runner(
+        operation,
+        mode,
+        examples,
+        lambda case: tally.call(case, mode),
         derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
     )
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def run(case) -> None:
-        tally.call(case, mode)
-
-    return run
 
 
 def fuzz(app, service: str) -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from portalkit.auth import Unauthorized, unauthorized_response
@@ -164,6 +164,17 @@ def init_http(
         return Response(metrics.render(), mimetype=CONTENT_TYPE.split(";")[0])
 
     return metrics
+
+
+def json_bytes(data: Any) -> bytes:
+    """``data`` as the app's ``jsonify`` writes it (compact, newline-terminated), as bytes:
+    for answers that are kept and sent again."""
+    return (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+
+
+def json_answer(body: bytes) -> Response:
+    """A 200 JSON response of ready ``body`` bytes (see :func:`json_bytes`)."""
+    return current_app.response_class(body, mimetype="application/json")
 
 
 def _buffer_chunked_body(limit: int) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from articles.errors import Conflict, Invalid
 from articles.models import Category
-from articles.vietnamese import slugify
+from articles.vietnamese import first_free, slugify
 
 
 @dataclass
@@ -95,10 +95,7 @@ def _free_fallback_slug(session: Session) -> str:
     taken = set(
         session.scalars(select(Category.slug).where(Category.slug.like(FALLBACK_SLUG + "%")))
     )
-    number = 1
-    while (candidate := FALLBACK_SLUG if number == 1 else f"{FALLBACK_SLUG}-{number}") in taken:
-        number += 1
-    return candidate
+    return first_free(FALLBACK_SLUG, taken)
 
 
 def create_category(session: Session, data: dict[str, Any]) -> Category:

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from articles.categories import CategoryTree
-from articles.models import Article, ArticleTag, Revision, SlugHistory
+from articles.models import Article, ArticleTag, Revision
 from articles.search import query_words, ranked_ids
 from articles.vietnamese import slugify
 
@@ -28,17 +28,6 @@ class ArticleFilters:
 
 def get_article(session: Session, article_id: int, public: bool) -> Article | None:
     article = session.get(Article, article_id)
-    if article is None or (public and article.status != "published"):
-        return None
-    return article
-
-
-def get_by_slug(session: Session, slug: str, public: bool) -> Article | None:
-    """The article that has ``slug`` now or had it before."""
-    article = session.scalar(select(Article).where(Article.slug == slug))
-    if article is None:
-        article_id = session.scalar(select(SlugHistory.article_id).where(SlugHistory.slug == slug))
-        article = session.get(Article, article_id) if article_id is not None else None
     if article is None or (public and article.status != "published"):
         return None
     return article

@@ -28,7 +28,7 @@ from articles.models import (
 )
 from articles.representation import iso, snapshot
 from articles.sanitize import clean_html, plain_text
-from articles.vietnamese import fold, slugify
+from articles.vietnamese import first_free, fold, slugify
 from portalkit.events import (
     ArticleDeleted,
     ArticleEvent,
@@ -92,12 +92,7 @@ def free_slug(session: Session, base: str, article_id: int | None = None) -> str
             )
         )
     )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return first_free(base, taken)
 
 
 def old_slugs(session: Session, article_id: int) -> list[str]:

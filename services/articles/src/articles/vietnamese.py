@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 _LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -38,3 +39,13 @@ def slugify(text: str, max_length: int = 120) -> str:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
     return slug
+
+
+def first_free(base: str, taken: Collection[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... the first that is not in ``taken``."""
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.engine import Connection
@@ -37,6 +37,7 @@ from articles.readcache import Stamp
 from articles.representation import article_dict, etag
 from portalkit.api import BEARER
 from portalkit.auth import Unauthorized, require_token, token_holder
+from portalkit.http import json_answer, json_bytes
 
 blp = Blueprint(
     "articles",
@@ -99,11 +100,11 @@ def _read(stamp_of: Callable[[Connection], Stamp | None], what: str) -> Any:
             if article is None:  # deleted or unpublished since the stamp was read
                 raise _not_found(what)
             data = ArticleSchema().dump(article_dict(article, CategoryTree.load(session)))
-            body = (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+            body = json_bytes(data)
             tag = etag(article)
             if (article.version, article.updated_at) == (stamp.version, stamp.updated_at):
                 answers.put(stamp.key, body)
-    response = current_app.response_class(body, mimetype="application/json")
+    response = json_answer(body)
     response.headers["ETag"] = tag
     return response
 
@@ -152,7 +153,7 @@ class Articles(MethodView):
             body = list_answers().get(key)
             if body is not None:
                 count_read("list_hit")
-                return current_app.response_class(body, mimetype="application/json")
+                return json_answer(body)
         return super().dispatch_request(**kwargs)
 
     @blp.arguments(ArticleQueryArgsSchema, location="query", as_kwargs=True)
@@ -183,9 +184,9 @@ class Articles(MethodView):
         key = g.pop("articles_list_key", None) or _public_list_key()
         count_read("list_miss")
         data = ArticleListSchema().dump(_list_answer(filters))
-        body = (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+        body = json_bytes(data)
         list_answers().put(key, body)
-        return current_app.response_class(body, mimetype="application/json")
+        return json_answer(body)
 
     @require_token
     @blp.arguments(ArticleCreateSchema)

@@ -29,6 +29,7 @@ from counter.counting import View, ViewCounter
 from counter.visitors import client_address
 from portalkit.api import BEARER
 from portalkit.auth import require_token
+from portalkit.http import json_answer, json_bytes
 
 blp = Blueprint(
     "views",
@@ -100,8 +101,7 @@ class Views(MethodView):
         if request.method == "POST":
             body = _plain_view_body()
             if body is not None:
-                answer = json.dumps(_count_view(body), separators=(",", ":"))
-                return current_app.response_class(answer + "\n", mimetype="application/json")
+                return json_answer(json_bytes(_count_view(body)))
         return super().dispatch_request(**kwargs)
 
     @blp.arguments(ViewSchema())
