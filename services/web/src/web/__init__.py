@@ -46,8 +46,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         json_api=False,
         max_body_bytes=settings.max_body_bytes,
     )
-    lookups = metrics.counter("cache_lookups_total", "Page cache lookups.", ("result",))
-    cache = PageCache(redis_client, lookups=lookups)
+    cache = PageCache(
+        redis_client,
+        lookups=metrics.counter("cache_lookups_total", "Page cache lookups.", ("result",)),
+    )
     app.extensions["web.apis"] = Apis(
         settings,
         cache,
@@ -60,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
-    rendered.init_app(app, RenderedPages(redis_client, settings.page_cache_s, lookups=lookups))
+    rendered.init_app(app, RenderedPages(cache, settings.page_cache_s))
 
     from web.views import beacon, feeds, media, pages
 

@@ -88,12 +88,13 @@ class PageCache:
             raw = self.client.get(key)
         except UNAVAILABLE as exc:
             log.warning("page cache unavailable: %s", exc)
-            self._count("unavailable")
+            self.count("unavailable")
             return None
-        self._count("miss" if raw is None else "hit")
+        self.count("miss" if raw is None else "hit")
         return None if raw is None else json.loads(raw)
 
-    def _count(self, result: str) -> None:
+    def count(self, result: str) -> None:
+        """One lookup in ``web_cache_lookups_total`` by its result."""
         if self.lookups is not None:
             self.lookups.labels(result).inc()
 
@@ -126,15 +127,15 @@ class PageCache:
             raw, generation = self.client.mget(key, generation_key)
         except UNAVAILABLE as exc:
             log.warning("page cache unavailable: %s", exc)
-            self._count("unavailable")
+            self.count("unavailable")
             return load()
         generation = generation or "0"
         if raw is not None:
             stored = json.loads(raw)
             if isinstance(stored, dict) and stored.get("generation") == generation:
-                self._count("hit")
+                self.count("hit")
                 return stored["value"]
-        self._count("miss")
+        self.count("miss")
         value = load()
         if value is not None:
             self.set(key, {"generation": generation, "value": value}, ttl_s)

@@ -38,12 +38,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import redis
 from flask import Flask, Response, current_app, g, request
-from prometheus_client import Counter
 
 from portalkit.redis_client import UNAVAILABLE
-from web.cache import LIST_GENERATION, PREFIX, WEATHER_GENERATION, use_list_generation
+from web.cache import (
+    LIST_GENERATION,
+    PREFIX,
+    WEATHER_GENERATION,
+    PageCache,
+    use_list_generation,
+)
 from web.fanout import incomplete
 from web.i18n import current_language
 from web.links import PAGE_PARAMETERS, site_root
@@ -66,10 +70,10 @@ class Lookup:
 class RenderedPages:
     """Page bodies in Redis, each stored with the generations it was rendered at."""
 
-    def __init__(self, client: redis.Redis, ttl_s: int, lookups: Counter | None = None) -> None:
-        self.client = client
+    def __init__(self, cache: PageCache, ttl_s: int) -> None:
+        self.client = cache.client  # the page data's Redis, and its lookup counter
+        self.count = cache.count
         self.ttl_s = ttl_s
-        self.lookups = lookups
 
     @property
     def enabled(self) -> bool:
@@ -81,7 +85,7 @@ class RenderedPages:
             stored, lists, weather = self.client.mget(key, LIST_GENERATION, WEATHER_GENERATION)
         except UNAVAILABLE as exc:
             log.warning("page cache unavailable: %s", exc)
-            self._count("page_unavailable")
+            self.count("page_unavailable")
             return None, None
         lists = lists or "0"
         generations = f"{lists}:{weather or '0'}"
@@ -89,9 +93,9 @@ class RenderedPages:
         if stored is not None:
             tag, _, body = stored.partition("\n")
             if tag == generations:
-                self._count("page_hit")
+                self.count("page_hit")
                 return body, generations
-        self._count("page_miss")
+        self.count("page_miss")
         return None, generations
 
     def store(self, key: str, generations: str, body: str) -> None:
@@ -99,10 +103,6 @@ class RenderedPages:
             self.client.set(key, f"{generations}\n{body}", ex=self.ttl_s)
         except UNAVAILABLE as exc:
             log.warning("page cache unavailable: %s", exc)
-
-    def _count(self, result: str) -> None:
-        if self.lookups is not None:
-            self.lookups.labels(result).inc()
 
 
 def page_key(varies_by: Any) -> str:
