@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from portalkit.process import run_workers
 from portalkit.redis_client import connect
 from portalkit.streams import Consumer
 
@@ -28,8 +29,7 @@ def main() -> None:
         block_ms=200,
         batch=50,
     )
-    consumer.install_signal_handlers()
-    consumer.run()
+    run_workers([consumer])
 
 
 if __name__ == "__main__":

@@ -229,7 +229,6 @@ def test_a_publication_reclaimed_after_the_deletion_does_not_resurrect_the_artic
     bus.publish(ArticleDeleted(article_id=7, slug="bai-7", status="deleted", version=2))
     consumer.poll()  # the deletion, read by the live consumer
     time.sleep(0.3)
-    consumer._last_claim = 0.0
-    consumer.poll()  # the publication, reclaimed once idle
+    consumer.reclaim()  # the publication, reclaimed once idle
 
     assert not redis_client.exists("counter:article:7:published")

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from portalkit.http import http_exception_response
+from portalkit.errors import http_exception_response
 from portalkit.problems import PROBLEM_MIMETYPE
 
 

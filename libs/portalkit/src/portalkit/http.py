@@ -1,4 +1,4 @@
-"""The HTTP conventions of DESIGN.md for any Flask app.
+"""The HTTP conventions every Flask app of the portal follows (see docs/api.md).
 
 :func:`init_http` gives an app: problem+json for every error, ``X-Request-ID`` kept or
 made and echoed, ``/healthz``, ``/readyz`` with pluggable checks, ``/metrics``, a body
@@ -8,39 +8,47 @@ size limit, and (for JSON APIs) 415 for a body that is not JSON.
 from __future__ import annotations
 
 import io
-import logging
 import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Request, Response, current_app, request
 
-from portalkit.auth import Unauthorized, unauthorized_response
+from portalkit.errors import register_error_handlers
+from portalkit.extensions import AppSlot
 from portalkit.logging import request_id_var
-from portalkit.metrics import CONTENT_TYPE, Metrics
-from portalkit.problems import flatten_field_errors, problem
-from portalkit.redis_client import UNAVAILABLE
+from portalkit.metrics import Metrics
+from portalkit.probes import ReadyCheck, register_probes
+from portalkit.problems import problem
 
-log = logging.getLogger(__name__)
-
-ReadyCheck = Callable[[], Any]
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Per-request state kept in the WSGI environ (cheaper than flask.g on every request).
 _RID, _TOKEN, _STARTED = "portalkit.request_id", "portalkit.request_id_token", "portalkit.started"
 
-
-def current_request_id() -> str | None:
-    """The request id of the request being served (for logs and outgoing calls)."""
-    return request_id_var.get()
+app_metrics = AppSlot[Metrics]("portalkit.metrics")
+"""The app's metrics registry: ``app_metrics()`` in a request, ``app_metrics(app)`` outside."""
 
 
-def _is_json(mimetype: str) -> bool:
-    return mimetype == "application/json" or mimetype.endswith("+json")
+@dataclass(frozen=True)
+class BodyLimits:
+    """The largest request body in bytes: one for every endpoint, some with their own."""
+
+    default: int
+    by_endpoint: Mapping[str, int] = field(default_factory=dict)
+
+    def of(self, endpoint: str | None) -> int:
+        if not self.by_endpoint or endpoint is None:
+            return self.default
+        return self.by_endpoint.get(endpoint, self.default)
+
+    @property
+    def largest(self) -> int:
+        return max([self.default, *self.by_endpoint.values()])
 
 
 def init_http(
@@ -58,19 +66,31 @@ def init_http(
     ``max_body_bytes`` limits every request body; ``body_limits`` gives some endpoints
     (by endpoint name, e.g. ``"views.BatchViews"``) a limit of their own.
     """
-    metrics = Metrics(service)
-    app.extensions["portalkit.metrics"] = metrics
-    checks = dict(ready_checks or {})
-    app.extensions["portalkit.ready_checks"] = checks
-    limit = max_body_bytes or app.config.get("MAX_BODY_BYTES", 1024 * 1024)
-    limits = dict(body_limits or {})
-    app.config["MAX_CONTENT_LENGTH"] = max([limit, *limits.values()])
-    unavailable_types = tuple(UNAVAILABLE) + tuple(unavailable)
+    metrics = app_metrics.init_app(app, Metrics(service))
+    default = max_body_bytes or app.config.get("MAX_BODY_BYTES", 1024 * 1024)
+    limits = BodyLimits(default, dict(body_limits or {}))
+    app.config["MAX_CONTENT_LENGTH"] = limits.largest
+    app.before_request(request_start_hook(limits, json_api))
+    app.after_request(request_end_hook(metrics))
+    app.teardown_request(reset_request_id)
+    register_error_handlers(app, unavailable)
+    register_probes(app, service, dict(ready_checks or {}), metrics)
+    return metrics
 
-    # The three hooks below run on every request, so they read the WSGI environ once
-    # instead of going through the ``request`` proxy for each header.
-    @app.before_request
-    def _start() -> Response | None:
+
+def current_request_id() -> str | None:
+    """The request id of the request being served (for logs and outgoing calls)."""
+    return request_id_var.get()
+
+
+# The hooks below run on every request, so they read the WSGI environ once instead of
+# going through the ``request`` proxy for each header.
+
+
+def request_start_hook(limits: BodyLimits, json_api: bool) -> Callable[[], Response | None]:
+    """The ``before_request`` hook: request id, start time, and the body's size and type."""
+
+    def start() -> Response | None:
         req = request._get_current_object()  # type: ignore[attr-defined]
         environ = req.environ
         incoming = environ.get("HTTP_X_REQUEST_ID")
@@ -79,23 +99,30 @@ def init_http(
         environ[_TOKEN] = request_id_var.set(rid)
         environ[_STARTED] = time.perf_counter()
         if environ["REQUEST_METHOD"] in _BODY_METHODS:
-            allowed = limits.get(req.endpoint, limit) if limits else limit
-            req.max_content_length = allowed
-            length = req.content_length
-            if length is not None and length > allowed:
-                return problem(413, f"the request body is larger than {allowed} bytes")
-            chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-            if length is None and chunked and _buffer_chunked_body(allowed):
-                return problem(413, f"the request body is larger than {allowed} bytes")
-            has_body = bool(req.content_length)
-            if json_api and has_body and not _is_json(req.mimetype):
-                return problem(
-                    415, "the request body must be JSON (Content-Type: application/json)"
-                )
+            return refuse_body(req, limits.of(req.endpoint), json_api)
         return None
 
-    @app.after_request
-    def _finish(response: Response) -> Response:
+    return start
+
+
+def refuse_body(req: Request, allowed: int, json_api: bool) -> Response | None:
+    """413 for a body over ``allowed`` bytes, 415 for a non-JSON body to a JSON API."""
+    req.max_content_length = allowed
+    length = req.content_length
+    if length is not None and length > allowed:
+        return problem(413, f"the request body is larger than {allowed} bytes")
+    chunked = "chunked" in req.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if length is None and chunked and _buffer_chunked_body(allowed):
+        return problem(413, f"the request body is larger than {allowed} bytes")
+    if json_api and req.content_length and not _is_json(req.mimetype):
+        return problem(415, "the request body must be JSON (Content-Type: application/json)")
+    return None
+
+
+def request_end_hook(metrics: Metrics) -> Callable[[Response], Response]:
+    """The ``after_request`` hook: echo the request id, count the request and its time."""
+
+    def finish(response: Response) -> Response:
         req = request._get_current_object()  # type: ignore[attr-defined]
         environ = req.environ
         rid = environ.get(_RID)
@@ -113,68 +140,18 @@ def init_http(
                 metrics.child(metrics.latency, endpoint).observe(time.perf_counter() - started)
         return response
 
-    @app.teardown_request
-    def _reset(_exc: BaseException | None) -> None:
-        token = request.environ.pop(_TOKEN, None)
-        if token is not None:
-            request_id_var.reset(token)
-
-    @app.errorhandler(Unauthorized)
-    def _unauthorized(exc: Unauthorized) -> Response:
-        return unauthorized_response(exc)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
-        return http_exception_response(exc)
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> Response:
-        if isinstance(exc, unavailable_types):
-            log.warning("dependency unavailable: %s", exc)
-            return problem(
-                503,
-                "a backing service is unavailable; try again shortly",
-                headers={"Retry-After": "5"},
-            )
-        log.exception("unhandled error")
-        return problem(500, "an unexpected error occurred; it has been logged")
-
-    @app.get("/healthz")
-    def healthz() -> Response:
-        return jsonify(status="ok", service=service)
-
-    @app.get("/readyz")
-    def readyz() -> Response:
-        results: dict[str, str] = {}
-        ok = True
-        for name, check in checks.items():
-            try:
-                check()
-                results[name] = "ok"
-            except Exception as exc:
-                log.warning("readiness check %s failed: %s", name, exc)
-                results[name] = "unavailable"
-                ok = False
-        response = jsonify(status="ok" if ok else "unavailable", checks=results)
-        response.status_code = 200 if ok else 503
-        return response
-
-    @app.get("/metrics")
-    def metrics_view() -> Response:
-        return Response(metrics.render(), mimetype=CONTENT_TYPE.split(";")[0])
-
-    return metrics
+    return finish
 
 
-def json_bytes(data: Any) -> bytes:
-    """``data`` as the app's ``jsonify`` writes it (compact, newline-terminated), as bytes:
-    for answers that are kept and sent again."""
-    return (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+def reset_request_id(_exc: BaseException | None) -> None:
+    """The ``teardown_request`` hook: the request id no longer applies."""
+    token = request.environ.pop(_TOKEN, None)
+    if token is not None:
+        request_id_var.reset(token)
 
 
-def json_answer(body: bytes) -> Response:
-    """A 200 JSON response of ready ``body`` bytes (see :func:`json_bytes`)."""
-    return current_app.response_class(body, mimetype="application/json")
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or mimetype.endswith("+json")
 
 
 def _buffer_chunked_body(limit: int) -> bool:
@@ -198,24 +175,12 @@ def _buffer_chunked_body(limit: int) -> bool:
     return False
 
 
-def http_exception_response(exc: HTTPException) -> Response:
-    """Turn any werkzeug/flask-smorest HTTP error into problem+json."""
-    status = exc.code or 500
-    data = getattr(exc, "data", None) or {}
-    errors = None
-    messages = data.get("messages") if isinstance(data, dict) else None
-    if messages is not None:
-        errors = flatten_field_errors(messages)
-    detail = None
-    if isinstance(data, dict) and data.get("message"):
-        detail = str(data["message"])
-    elif exc.description and exc.description != getattr(type(exc), "description", None):
-        detail = str(exc.description)
-    if status == 422 and detail is None:
-        detail = "some fields are invalid; see errors"
-    headers = {}
-    if status == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(exc.valid_methods)
-    if isinstance(data, dict) and isinstance(data.get("headers"), dict):
-        headers.update(data["headers"])
-    return problem(status, detail, errors=errors, headers=headers)
+def json_bytes(data: Any) -> bytes:
+    """``data`` as the app's ``jsonify`` writes it (compact, newline-terminated), as bytes:
+    for answers that are kept and sent again."""
+    return (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+
+
+def json_answer(body: bytes) -> Response:
+    """A 200 JSON response of ready ``body`` bytes (see :func:`json_bytes`)."""
+    return current_app.response_class(body, mimetype="application/json")

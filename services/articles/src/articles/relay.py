@@ -1,23 +1,8 @@
-"""The outbox relay: ``python -m articles.relay`` (the ``articles-relay`` process).
+"""The outbox relay (``python -m articles.relay``): publishes scheduled articles when due,
+then sends the outbox to ``events:articles`` in the order it was written.
 
-Each round it publishes scheduled articles whose time has come (status ->
-published, one ``article.published`` each, written to the outbox in the same
-transaction), then sends pending outbox rows to ``events:articles`` in the order they
-were written and marks them sent.
-
-Several relays may run:
-
-- on PostgreSQL every relay works; rows and due articles are claimed with
-  ``SELECT ... FOR UPDATE SKIP LOCKED``, so two relays never take the same row;
-- on SQLite one relay is active at a time: it holds an exclusive ``flock`` on the file
-  ``<database>.relay.lock`` beside the database. The others wait and retry every
-  interval. The kernel drops the lock when its holder dies, even by SIGKILL, so a
-  standby takes over at once. (SQLite is a file on one host, so a file lock reaches
-  every process that can open the database.)
-
-Rows sent more than ``OUTBOX_RETENTION_DAYS`` (7) ago are deleted once an hour.
-
-SIGTERM or SIGINT ends the current round and stops the process cleanly.
+Several relays may run: on PostgreSQL all work (rows are claimed with ``SKIP LOCKED``);
+on SQLite one at a time holds a ``flock`` beside the database (docs/design-notes.md).
 """
 
 from __future__ import annotations
@@ -25,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import signal
 import threading
 import time
 from datetime import timedelta
@@ -39,7 +23,7 @@ from articles import outbox, store
 from articles.db import Database, normalize_url
 from articles.models import utcnow
 from articles.settings import Settings
-from portalkit.process import start_process
+from portalkit.process import run_process
 from portalkit.redis_client import UNAVAILABLE, connect
 from portalkit.streams import EventBus
 
@@ -99,10 +83,6 @@ class Relay:
     def stop(self, *_: object) -> None:
         self._stop.set()
 
-    def install_signal_handlers(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
-
     def run_once(self) -> int:
         """One round: due publications, then every pending event; returns events sent."""
         with self.database.write_session() as session:
@@ -158,9 +138,7 @@ class Relay:
 
 
 def main() -> None:
-    relay = Relay(start_process("articles-relay", Settings.from_env))
-    relay.install_signal_handlers()
-    relay.run()
+    run_process("articles-relay", Settings.from_env, lambda settings: [Relay(settings)])
 
 
 if __name__ == "__main__":

@@ -1,17 +1,11 @@
 """``python -m web.consumer``: drop cached pages and page data when articles or weather change.
 
-Two consumer groups named ``web``, one on ``events:articles`` and one on
-``events:weather``, each in its own thread; SIGTERM stops both. The handlers only
-delete keys and bump the list or weather generation inside the bus's MULTI (which
-retires every rendered page, see ``web.rendered``), so a redelivered event is harmless.
-The groups start at the stream's end: cached entries older than the group expire by
-their TTL.
+Two groups named ``web`` (on ``events:articles`` and ``events:weather``) start at the
+streams' end: older cached entries expire by their TTL. Handlers only delete keys and bump
+generations inside the bus's MULTI, so a redelivered event is harmless.
 """
 
 from __future__ import annotations
-
-import signal
-import threading
 
 import redis
 
@@ -22,7 +16,7 @@ from portalkit.events import (
     Event,
     WeatherUpdated,
 )
-from portalkit.process import start_process
+from portalkit.process import run_process
 from portalkit.redis_client import connect
 from portalkit.streams import Consumer
 from web.cache import invalidate_article, invalidate_weather
@@ -49,25 +43,9 @@ def consumers(client: redis.Redis, start_id: str = "$") -> list[Consumer]:
 
 
 def main() -> None:
-    settings = start_process("web-consumer", Settings.from_env)
-    client = connect(settings.redis_url)
-    running = consumers(client)
-
-    def stop(*_: object) -> None:
-        for consumer in running:
-            consumer.stop()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    threads = [
-        threading.Thread(target=consumer.run, name=f"consume-{consumer.stream}")
-        for consumer in running
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        while thread.is_alive():
-            thread.join(timeout=1.0)
+    run_process(
+        "web-consumer", Settings.from_env, lambda settings: consumers(connect(settings.redis_url))
+    )
 
 
 if __name__ == "__main__":

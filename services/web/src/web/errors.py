@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from portalkit.http import http_exception_response
+from portalkit.errors import http_exception_response
 from portalkit.problems import problem
 from web.apis import NotFound, Unavailable
 
