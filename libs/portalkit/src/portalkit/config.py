@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import urlparse
 
 T = TypeVar("T")
@@ -180,6 +180,11 @@ class CommonSettings:
             ),
             docs_cdn=env("DOCS_CDN_URL", cls.docs_cdn, http_url, environ) + "/",
         )
+
+    @classmethod
+    def with_common(cls, environ: Mapping[str, str] | None = None, **own: Any) -> Self:
+        """A service's settings (a subclass): the common ones from ``environ``, then ``own``."""
+        return cls(**{**vars(CommonSettings.from_env(environ)), **own})
 
 
 # gunicorn's arbiter reads this status from a worker as "failed to boot" and stops,
