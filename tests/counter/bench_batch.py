@@ -20,9 +20,8 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 import redis  # noqa: E402
 from counter_kit import BROWSER, Articles  # noqa: E402
 
-from counter import create_app  # noqa: E402
+from counter.app import create_app  # noqa: E402
 from counter.settings import Settings  # noqa: E402
-from portalkit.config import CommonSettings  # noqa: E402
 from support.servers import RedisServer  # noqa: E402
 
 TOKEN = "bench-token-123"
@@ -61,7 +60,8 @@ def main() -> None:
     server = RedisServer().start()
     try:
         settings = Settings(
-            common=CommonSettings(redis_url=server.url, api_tokens={TOKEN: "bench"}),
+            redis_url=server.url,
+            api_tokens={TOKEN: "bench"},
             salt_secret="bench",
             rate_limit_per_min=10**9,
         )

@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from counter_kit import TOKEN, Articles, FakeClock
 
-from counter import create_app
+from counter.app import create_app
 from counter.settings import Settings
-from portalkit.config import CommonSettings
 
 
 @pytest.fixture
@@ -22,7 +21,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(redis_url) -> Settings:
     return Settings(
-        common=CommonSettings(redis_url=redis_url, api_tokens={TOKEN: "shipper"}),
+        redis_url=redis_url,
+        api_tokens={TOKEN: "shipper"},
         salt_secret="test-salt-secret",
         rate_limit_per_min=1_000_000,
     )

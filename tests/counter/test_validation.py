@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from counter_kit import BROWSER
 
-from counter import create_app
+from counter.app import create_app
 from counter.settings import Settings
-from portalkit.config import CommonSettings
 from support.servers import free_port
 
 PROBLEM = "application/problem+json"
@@ -132,7 +131,7 @@ def test_an_invalid_set_count_is_422(client, auth, body):
 
 def test_redis_down_answers_503_not_500(clock):
     gone = f"redis://127.0.0.1:{free_port()}/0"
-    app = create_app(Settings(common=CommonSettings(redis_url=gone)), clock=clock)
+    app = create_app(Settings(redis_url=gone), clock=clock)
     client = app.test_client()
 
     responses = [

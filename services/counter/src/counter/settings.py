@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from portalkit.config import CommonSettings, env, integer, networks
 
@@ -17,7 +17,7 @@ BATCH_MAX_VIEWS = 1000
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(CommonSettings):
     """Everything the API and the consumer need.
 
     ``salt_secret`` keys the daily salt of anonymous visitor hashes. When it is empty,
@@ -25,7 +25,6 @@ class Settings:
     shared through Redis (``SET NX``), so every replica hashes a visitor alike.
     """
 
-    common: CommonSettings = field(default_factory=CommonSettings)
     count_window_s: int = 1800
     count_exclude_ips: tuple[Network, ...] = ()
     trusted_proxies: tuple[Network, ...] = (
@@ -40,8 +39,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        return cls(
-            common=CommonSettings.from_env(environ),
+        return cls.with_common(
+            environ,
             count_window_s=env("COUNT_WINDOW_S", "1800", integer(1, 31 * 86400), environ),
             count_exclude_ips=env("COUNT_EXCLUDE_IPS", (), networks, environ),
             trusted_proxies=env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128", networks, environ),
@@ -52,11 +51,3 @@ class Settings:
                 "COUNTER_BATCH_BODY_BYTES", "2097152", integer(64 * 1024, 16 << 20), environ
             ),
         )
-
-    @property
-    def redis_url(self) -> str:
-        return self.common.redis_url
-
-    @property
-    def log_level(self) -> str:
-        return self.common.log_level

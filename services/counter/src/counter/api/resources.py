@@ -6,12 +6,11 @@ import json
 from collections import Counter as Tally
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from counter.api.schemas import (
-    MAX_ARTICLE_ID,
     BatchResultSchema,
     BatchSchema,
     CountSchema,
@@ -23,13 +22,14 @@ from counter.api.schemas import (
     TopSchema,
     ViewResultSchema,
     ViewSchema,
-    plain_view,
 )
-from counter.counting import View, ViewCounter
+from counter.api.view_fields import MAX_ARTICLE_ID, VIEW, load_plain
+from counter.counting import Outcome, View
+from counter.extensions import view_counter, views_metric
 from counter.visitors import client_address
 from portalkit.api import BEARER
 from portalkit.auth import require_token
-from portalkit.http import json_answer, json_bytes
+from portalkit.http import app_metrics, json_answer, json_bytes
 
 blp = Blueprint(
     "views",
@@ -42,13 +42,9 @@ ARTICLE = f"<int(min=1, max={MAX_ARTICLE_ID}):article_id>"
 # Schemas are given as instances: webargs builds a new schema per request from a class.
 
 
-def counter() -> ViewCounter:
-    return current_app.extensions["counter"]
-
-
-def _outcome_metric(outcomes) -> None:
-    metrics = current_app.extensions["portalkit.metrics"]
-    metric = current_app.extensions["counter.views_metric"]
+def _outcome_metric(outcomes: list[Outcome]) -> None:
+    metrics = app_metrics()
+    metric = views_metric()
     if len(outcomes) == 1:
         metrics.child(metric, outcomes[0].reason or "counted").inc()
         return
@@ -65,11 +61,11 @@ def _plain_view_body() -> dict[str, Any] | None:
         item = json.loads(req.get_data(cache=True).decode("utf-8"))
     except (ValueError, RecursionError):
         return None
-    return plain_view(item)
+    return load_plain(VIEW, item)
 
 
 def _count_view(body: dict[str, Any]) -> dict[str, Any]:
-    service = counter()
+    service = view_counter()
     req = request._get_current_object()  # type: ignore[attr-defined]
     environ = req.environ
     address = client_address(
@@ -122,7 +118,7 @@ class Views(MethodView):
     @blp.response(200, CountsSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Views of several articles at once (ids never counted answer 0)."""
-        counts = counter().counts(args["ids"])
+        counts = view_counter().counts(args["ids"])
         return {"counts": {str(article_id): views for article_id, views in counts.items()}}
 
 
@@ -131,7 +127,7 @@ class ArticleViews(MethodView):
     @blp.response(200, CountSchema)
     def get(self, article_id: int) -> dict[str, int]:
         """Views, approximate unique visitors and today's views of one article."""
-        return counter().count(article_id)
+        return view_counter().count(article_id)
 
     @require_token  # outermost: an anonymous caller learns nothing of the body's rules
     @blp.arguments(SetViewsSchema())
@@ -140,7 +136,7 @@ class ArticleViews(MethodView):
     @blp.doc(security=BEARER)
     def put(self, body: dict[str, Any], article_id: int) -> dict[str, int]:
         """Set an article's total, e.g. when migrating counts from an older system."""
-        views = counter().set_views(article_id, body["views"])
+        views = view_counter().set_views(article_id, body["views"])
         return {"article_id": article_id, "views": views}
 
 
@@ -168,7 +164,7 @@ class BatchViews(MethodView):
             )
             for item in body["views"]
         ]
-        outcomes = counter().record(views)
+        outcomes = view_counter().record(views)
         _outcome_metric(outcomes)
         reasons = Tally(outcome.reason for outcome in outcomes if not outcome.counted)
         return {
@@ -184,4 +180,4 @@ class Top(MethodView):
     @blp.response(200, TopSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Most viewed published articles over today, 7 days, 30 days, or all time."""
-        return {"items": counter().top(args["window"], args["limit"])}
+        return {"items": view_counter().top(args["window"], args["limit"])}
