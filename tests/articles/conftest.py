@@ -14,7 +14,8 @@ import pytest
 from articles_kit import AUTH, TOKEN, TREE, ArticleFactory
 from sqlalchemy import create_engine, text
 
-from articles import create_app
+from articles import extensions
+from articles.app import create_app
 from articles.db import Database, normalize_url
 from articles.manage import upgrade
 from articles.settings import Settings
@@ -71,13 +72,13 @@ def app(base_settings):
     app = create_app(base_settings)
     app.config["TESTING"] = True
     yield app
-    app.extensions["articles.db"].dispose()
+    extensions.database(app).dispose()
 
 
 @pytest.fixture
 def db(app) -> Database:
     """The app's database, emptied before the test."""
-    database: Database = app.extensions["articles.db"]
+    database: Database = extensions.database(app)
     with database.engine.begin() as connection:
         if database.sqlite:
             connection.execute(text("UPDATE categories SET parent_id = NULL"))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from articles import create_app
+from articles import extensions
+from articles.app import create_app
 from articles.db import normalize_url
 from articles.settings import Settings
 from portalkit.config import ConfigError
@@ -40,7 +41,7 @@ def test_the_default_sqlite_file_lives_under_var(tmp_path, monkeypatch):
     app = create_app(Settings())
     assert app.test_client().get("/readyz").status_code == 200
     assert Path(tmp_path / "var" / "articles.db").exists()
-    app.extensions["articles.db"].dispose()
+    extensions.database(app).dispose()
 
 
 def test_readyz_checks_the_database(client):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from articles_kit import AUTH
 
-from articles import queries
-from articles.readcache import Answers
+from articles import extensions, queries
+from articles.answer_cache import AnswerCache
 
 
 @pytest.fixture
-def answers(app) -> Answers:
-    cache: Answers = app.extensions["articles.answers"]
+def answers(app) -> AnswerCache:
+    cache: AnswerCache = extensions.article_answers(app)
     with cache._lock:  # each test starts with nothing kept
         cache._items.clear()
         cache._size = 0
@@ -106,7 +106,7 @@ def test_an_old_slug_is_answered_from_the_same_entry(client, make_article, answe
 
 
 def test_the_cache_keeps_within_its_byte_budget_and_forgets_the_least_used():
-    answers = Answers(max_bytes=1000)
+    answers = AnswerCache(max_bytes=1000)
     for n in range(10):
         answers.put((n, 1, None), b"x" * 200)
         answers.get((0, 1, None))  # the first stays in use
@@ -120,11 +120,11 @@ def test_the_cache_keeps_within_its_byte_budget_and_forgets_the_least_used():
 
 
 def test_an_entry_is_dropped_after_its_age(monkeypatch):
-    import articles.readcache as readcache
+    import articles.answer_cache as answer_cache
 
     now = [1000.0]
-    monkeypatch.setattr(readcache.time, "monotonic", lambda: now[0])
-    answers = Answers(max_bytes=1000, max_age_s=300)
+    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+    answers = AnswerCache(max_bytes=1000, max_age_s=300)
     answers.put((1, 1, None), b"answer")
     now[0] += 299
     assert answers.get((1, 1, None)) == b"answer"
@@ -134,7 +134,7 @@ def test_an_entry_is_dropped_after_its_age(monkeypatch):
 
 
 def test_no_budget_keeps_nothing(client, make_article, app, orm_loads, monkeypatch):
-    monkeypatch.setitem(app.extensions, "articles.answers", Answers(max_bytes=0))
+    monkeypatch.setitem(app.extensions, extensions.article_answers.key, AnswerCache(max_bytes=0))
     article = make_article()
     client.get(f"/v1/articles/{article['id']}")
     client.get(f"/v1/articles/{article['id']}")
@@ -144,7 +144,7 @@ def test_no_budget_keeps_nothing(client, make_article, app, orm_loads, monkeypat
 @pytest.fixture
 def list_queries(app, monkeypatch) -> list[str | None]:
     """The ``q`` of every list the ORM had to build (a list cache miss)."""
-    lists: Answers = app.extensions["articles.list_answers"]
+    lists: AnswerCache = extensions.list_answers(app)
     with lists._lock:
         lists._items.clear()
         lists._size = 0

@@ -26,9 +26,8 @@ class Settings(CommonSettings):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        common = CommonSettings.from_env(environ)
-        return cls(
-            **vars(common),
+        return cls.with_common(
+            environ,
             database_url=env("DATABASE_URL", default_database_url(), database_url, environ),
             relay_interval_s=env("RELAY_INTERVAL_S", "1", number(minimum=0.01), environ),
             relay_batch=env("RELAY_BATCH", "200", integer(1, 10_000), environ),

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from flask import Response, g, request, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.engine import Connection
 
-from articles import queries, readcache, store
-from articles.api.context import (
-    count_read,
-    count_write,
-    database,
-    list_answers,
-    read_answers,
-)
+from articles import queries, store, versions
+from articles.api import cached
 from articles.api.schemas import (
     MAX_ID,
     SLUG,
@@ -32,12 +25,11 @@ from articles.api.schemas import (
 )
 from articles.categories import CategoryTree
 from articles.errors import NotFound
+from articles.extensions import count_write, database
 from articles.models import Article
-from articles.readcache import Stamp
 from articles.representation import article_dict, etag
 from portalkit.api import BEARER
 from portalkit.auth import Unauthorized, require_token, token_holder
-from portalkit.http import json_answer, json_bytes
 
 blp = Blueprint(
     "articles",
@@ -77,38 +69,6 @@ def _with_etag(article: Article, tree: CategoryTree, status: int = 200) -> Any:
     return article_dict(article, tree), status, {"ETag": etag(article)}
 
 
-def _read(stamp_of: Callable[[Connection], Stamp | None], what: str) -> Any:
-    """One article's answer: stamps first (one query), the JSON from the per-process
-    cache when it holds that version, else built from the ORM and kept."""
-    db = database()
-    with db.single_read() as connection:
-        stamp = stamp_of(connection)
-    public = token_holder() is None
-    if stamp is None or (public and stamp.status != "published"):
-        raise _not_found(what)
-    tag = f'"{stamp.id}-{stamp.version}"'
-    if request.if_none_match.contains_weak(tag.strip('"')):
-        response = Response(status=304)
-        response.headers["ETag"] = tag
-        return response
-    answers = read_answers()
-    body = answers.get(stamp.key)
-    count_read("hit" if body is not None else "miss")
-    if body is None:
-        with db.read_session() as session:
-            article = queries.get_article(session, stamp.id, public=public)
-            if article is None:  # deleted or unpublished since the stamp was read
-                raise _not_found(what)
-            data = ArticleSchema().dump(article_dict(article, CategoryTree.load(session)))
-            body = json_bytes(data)
-            tag = etag(article)
-            if (article.version, article.updated_at) == (stamp.version, stamp.updated_at):
-                answers.put(stamp.key, body)
-    response = json_answer(body)
-    response.headers["ETag"] = tag
-    return response
-
-
 def _list_answer(filters: queries.ArticleFilters) -> dict[str, Any]:
     with database().read_session() as session:
         tree = CategoryTree.load(session)
@@ -136,26 +96,9 @@ def _expected_versions(article_id: int) -> set[int] | None:
     return versions
 
 
-def _public_list_key() -> tuple[Any, ...]:
-    """A public list's cache key: the content generation and the query as sent."""
-    with database().single_read() as connection:
-        generation = readcache.public_generation(connection)
-    return (generation, *sorted(request.args.items(multi=True)))
-
-
 @blp.route("")
 class Articles(MethodView):
-    def dispatch_request(self, **kwargs: Any) -> Any:
-        # A public list asked before is answered by its query string, before webargs
-        # parses it: only a query that passed validation was ever stored.
-        if request.method == "GET" and "Authorization" not in request.headers:
-            key = g.articles_list_key = _public_list_key()
-            body = list_answers().get(key)
-            if body is not None:
-                count_read("list_hit")
-                return json_answer(body)
-        return super().dispatch_request(**kwargs)
-
+    @cached.public_list
     @blp.arguments(ArticleQueryArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, ArticleListSchema)
     def get(self, **args: Any) -> dict[str, Any]:
@@ -179,14 +122,7 @@ class Articles(MethodView):
             page=args["page"],
             per_page=args["per_page"],
         )
-        if editor is not None:  # editors see drafts and must see their own writes at once
-            return _list_answer(filters)
-        key = g.pop("articles_list_key", None) or _public_list_key()
-        count_read("list_miss")
-        data = ArticleListSchema().dump(_list_answer(filters))
-        body = json_bytes(data)
-        list_answers().put(key, body)
-        return json_answer(body)
+        return _list_answer(filters)
 
     @require_token
     @blp.arguments(ArticleCreateSchema)
@@ -211,10 +147,10 @@ class ArticleById(MethodView):
     def get(self, article_id: int) -> Any:
         """One article, with an ``ETag``; ``If-None-Match`` answers 304 when unchanged."""
         _check_id(article_id)
-        return _read(
-            lambda connection: readcache.stamp_by_id(connection, article_id),
-            f"article has the id {article_id}",
-        )
+        try:
+            return cached.article_answer(partial(versions.version_by_id, article_id=article_id))
+        except cached.Gone:
+            raise _not_found(f"article has the id {article_id}") from None
 
     @require_token
     @blp.arguments(ArticleUpdateSchema)
@@ -261,10 +197,12 @@ class ArticleBySlug(MethodView):
         """One article by its slug or a slug it had before; ``slug`` in the answer is current."""
         if not SLUG.match(slug) or len(slug) > 200:
             raise _not_found(f"article has the slug {slug!r}")
-        return _read(
-            lambda connection: readcache.stamp_by_slug(connection, slug),
-            f"article has the slug {slug!r}",
-        )
+        try:
+            return cached.article_answer(
+                lambda connection: versions.version_by_slug(connection, slug)
+            )
+        except cached.Gone:
+            raise _not_found(f"article has the slug {slug!r}") from None
 
 
 @blp.route("/<int:article_id>/revisions")

@@ -1,0 +1,95 @@
+"""Read caching for the resources: they ask for an answer, this layer keeps or builds it.
+
+A kept answer is used only while it is current: an article's by its version, a public
+list's by the public generation (docs/design-notes.md, "The articles read cache").
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, request
+from sqlalchemy.engine import Connection
+
+from articles import queries, versions
+from articles.api.schemas import ArticleSchema
+from articles.categories import CategoryTree
+from articles.extensions import article_answers, count_read, database, list_answers
+from articles.representation import article_dict, etag
+from articles.versions import ArticleVersion
+from portalkit.auth import token_holder
+from portalkit.http import json_answer, json_bytes
+
+VersionOf = Callable[[Connection], ArticleVersion | None]
+
+
+class Gone(Exception):
+    """The article is not there for this reader (the resource answers 404)."""
+
+
+def article_answer(version_of: VersionOf) -> Response:
+    """One article's answer with its ``ETag`` (304 when ``If-None-Match`` has it): from the
+    cache when it holds the current version, else built from the ORM and kept."""
+    with database().single_read() as connection:
+        current = version_of(connection)
+    public = token_holder() is None
+    if current is None or (public and current.status != "published"):
+        raise Gone
+    tag = f'"{current.id}-{current.version}"'
+    if request.if_none_match.contains_weak(tag.strip('"')):
+        response = Response(status=304)
+        response.headers["ETag"] = tag
+        return response
+    body = article_answers().get(current.key)
+    count_read("hit" if body is not None else "miss")
+    if body is None:
+        body, tag = _build_article(current, public)
+    response = json_answer(body)
+    response.headers["ETag"] = tag
+    return response
+
+
+def _build_article(current: ArticleVersion, public: bool) -> tuple[bytes, str]:
+    with database().read_session() as session:
+        article = queries.get_article(session, current.id, public=public)
+        if article is None:  # deleted or unpublished since its version was read
+            raise Gone
+        data = ArticleSchema().dump(article_dict(article, CategoryTree.load(session)))
+        body = json_bytes(data)
+        if (article.version, article.updated_at) == (current.version, current.updated_at):
+            article_answers().put(current.key, body)
+        return body, etag(article)
+
+
+def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer an anonymous ``GET`` list from the cache, keyed by the public generation and
+    the query as sent; on a miss run ``view`` and keep its 200 answer.
+
+    Put outermost: a query asked before is answered before webargs parses it (only a
+    query that passed validation was ever kept).
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "Authorization" in request.headers:
+            return view(*args, **kwargs)
+        key = _public_list_key()
+        body = list_answers().get(key)
+        if body is not None:
+            count_read("list_hit")
+            return json_answer(body)
+        count_read("list_miss")
+        response = view(*args, **kwargs)
+        if isinstance(response, Response) and response.status_code == 200:
+            list_answers().put(key, response.get_data())
+        return response
+
+    return wrapper
+
+
+def _public_list_key() -> tuple[Any, ...]:
+    with database().single_read() as connection:
+        generation = versions.public_generation(connection)
+    return (generation, *sorted(request.args.items(multi=True)))

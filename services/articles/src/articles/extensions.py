@@ -1,0 +1,29 @@
+"""What the app factory builds for the resources, read back typed; and its two counters."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+from articles.answer_cache import AnswerCache
+from articles.db import Database
+from portalkit.extensions import AppSlot
+from portalkit.http import app_metrics
+
+database = AppSlot[Database]("articles.database")
+article_answers = AppSlot[AnswerCache]("articles.article_answers")
+"""Answers to reads of one article, by its version."""
+list_answers = AppSlot[AnswerCache]("articles.list_answers")
+"""Answers to public lists and searches, by the public generation and the query."""
+writes_metric = AppSlot[Counter]("articles.writes_metric")
+reads_metric = AppSlot[Counter]("articles.reads_metric")
+
+
+def count_write(operation: str) -> None:
+    """Count a committed write in ``articles_writes_total``."""
+    app_metrics().child(writes_metric(), operation).inc()
+
+
+def count_read(result: str) -> None:
+    """Count a read answered from the per-process cache (``hit``) or built (``miss``);
+    ``list_hit`` and ``list_miss`` for public lists."""
+    app_metrics().child(reads_metric(), result).inc()
