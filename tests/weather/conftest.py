@@ -9,7 +9,8 @@ from weather_kit import TOKEN, procfile_command
 
 from support.provider import FakeProvider
 from support.servers import Process
-from weather import create_app
+from weather.app import create_app
+from weather.extensions import weather_fetcher
 from weather.settings import Settings
 
 
@@ -58,7 +59,7 @@ def client(app):
 
 @pytest.fixture
 def fetcher(app):
-    return app.extensions["weather"]
+    return weather_fetcher(app)
 
 
 @pytest.fixture

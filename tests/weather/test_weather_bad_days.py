@@ -42,7 +42,7 @@ def no_blank(value) -> bool:
 
 @pytest.fixture
 def app(make_settings):
-    from weather import create_app
+    from weather.app import create_app
 
     return create_app(make_settings(weather_interval_s=INTERVAL_S, weather_read_timeout_s=0.15))
 

@@ -17,7 +17,7 @@ INTERVALS = 10
 
 @pytest.fixture
 def app(make_settings):
-    from weather import create_app
+    from weather.app import create_app
 
     return create_app(make_settings(weather_interval_s=INTERVAL_S))
 

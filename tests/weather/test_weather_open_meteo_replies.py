@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from weather import create_app
+from weather.app import create_app
+from weather.extensions import weather_fetcher
 from weather.fetcher import Outcome
 
 CURRENT = {"time": "2026-11-29T14:45", "temperature_2m": 15.0, "weather_code": 3}
@@ -12,9 +13,8 @@ CURRENT = {"time": "2026-11-29T14:45", "temperature_2m": 15.0, "weather_code": 3
 
 @pytest.fixture
 def fetcher(make_settings, httpserver):
-    return create_app(make_settings(open_meteo_url=httpserver.url_for("/v1/forecast"))).extensions[
-        "weather"
-    ]
+    app = create_app(make_settings(open_meteo_url=httpserver.url_for("/v1/forecast")))
+    return weather_fetcher(app)
 
 
 @pytest.mark.parametrize(

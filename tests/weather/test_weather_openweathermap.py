@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from weather import create_app
+from weather.app import create_app
+from weather.extensions import weather_fetcher
 from weather.fetcher import Outcome
 from weather.providers.openweathermap import wmo_code
 
@@ -69,7 +70,7 @@ def test_a_reading_is_served_with_wind_in_kmh_and_the_day_range_from_the_forecas
         forecast_reply(now, [12.5, 11.8, 14.0, 18.5, 19.1, 16.0, 14.2, 13.0])
     )
 
-    assert owm_app.extensions["weather"].fetch("yen-bai") is Outcome.STORED
+    assert weather_fetcher(owm_app).fetch("yen-bai") is Outcome.STORED
     body = owm_app.test_client().get("/v1/weather/yen-bai").json
 
     assert body["wind_kmh"] == 9.0
@@ -88,7 +89,7 @@ def test_without_its_forecast_the_day_range_is_null_not_its_temp_min_max(owm_app
     )
     httpserver.expect_request("/data/2.5/forecast").respond_with_data("busy", status=503)
 
-    assert owm_app.extensions["weather"].fetch("yen-bai") is Outcome.STORED
+    assert weather_fetcher(owm_app).fetch("yen-bai") is Outcome.STORED
     body = owm_app.test_client().get("/v1/weather/yen-bai").json
 
     assert (body["temp_min_c"], body["temp_max_c"]) == (None, None)

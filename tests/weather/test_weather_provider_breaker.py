@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from support.servers import wait_until
-from weather import create_app
+from weather.app import create_app
+from weather.extensions import weather_fetcher
 from weather.fetcher import Outcome
 from weather.locations import DEFAULT_LOCATIONS
 
@@ -22,13 +23,13 @@ def breaker_settings(make_settings):
 
 @pytest.fixture
 def fetcher(breaker_settings):
-    return create_app(breaker_settings).extensions["weather"]
+    return weather_fetcher(create_app(breaker_settings))
 
 
 @pytest.fixture
 def other_worker(breaker_settings):
     """A second app with its own Redis connections, as another worker process has."""
-    return create_app(breaker_settings).extensions["weather"]
+    return weather_fetcher(create_app(breaker_settings))
 
 
 def open_the_breaker(fetcher, provider) -> None:

@@ -10,7 +10,8 @@ from weather_kit import procfile_command, venv_path
 
 from portalkit.config import ConfigError
 from support.servers import Process, RedisServer
-from weather import create_app
+from weather.app import create_app
+from weather.extensions import celery_app
 from weather.settings import Settings
 
 
@@ -99,7 +100,7 @@ def test_the_broker_reaches_a_redis_on_a_unix_socket_and_its_database(tmp_path):
     server = RedisServer("--unixsocket", str(socket_path), "--unixsocketperm", "700").start()
     try:
         app = create_app(Settings(redis_url=f"unix://{socket_path}?db=2"))
-        app.extensions["celery"].send_task("weather.fetch_location", ("yen-bai",))
+        celery_app(app).send_task("weather.fetch_location", ("yen-bai",))
 
         client = redis.Redis(unix_socket_path=str(socket_path), db=2, decode_responses=True)
         assert client.llen("weather:celery:weather") == 1

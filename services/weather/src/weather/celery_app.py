@@ -17,6 +17,7 @@ from celery.signals import setup_logging
 from flask import Flask
 
 from portalkit.logging import configure_logging
+from weather import extensions
 from weather.fetcher import worst_case_fetch_s
 from weather.settings import Settings
 
@@ -67,7 +68,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 
 def celery_init_app(app: Flask) -> Celery:
-    """The Celery app of this Flask app, in ``app.extensions["celery"]``."""
+    """The Celery app of this Flask app (read back with ``weather.extensions.celery_app``)."""
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -77,8 +78,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
-    app.extensions["celery"] = celery_app
-    return celery_app
+    return extensions.celery_app.init_app(app, celery_app)
 
 
 @setup_logging.connect

@@ -1,6 +1,7 @@
 """What ``celery -A weather.make_celery worker`` and ``... beat`` load."""
 
-from weather import create_app
+from weather.app import create_app
+from weather.extensions import celery_app as celery_of
 
 flask_app = create_app()
-celery_app = flask_app.extensions["celery"]
+celery_app = celery_of(flask_app)

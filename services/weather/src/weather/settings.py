@@ -57,7 +57,6 @@ class Settings(CommonSettings):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        common = CommonSettings.from_env(environ)
         provider = env("WEATHER_PROVIDER", cls.weather_provider, choice(PROVIDERS), environ)
         api_key = env("OPENWEATHERMAP_API_KEY", "", str, environ)
         if provider == "openweathermap" and not api_key:
@@ -73,8 +72,8 @@ class Settings(CommonSettings):
         if not default:
             slugs = [place.slug for place in locations]
             default = DEFAULT_LOCATION_SLUG if DEFAULT_LOCATION_SLUG in slugs else slugs[0]
-        return cls(
-            **vars(common),
+        return cls.with_common(
+            environ,
             weather_provider=provider,
             open_meteo_url=env("OPEN_METEO_URL", cls.open_meteo_url, http_url, environ),
             openweathermap_url=env("OPENWEATHERMAP_URL", cls.openweathermap_url, http_url, environ),

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from flask import current_app
 
+from weather.extensions import weather_fetcher
 from weather.fetcher import Fetcher
-
-
-def _fetcher() -> Fetcher:
-    return current_app.extensions["weather"]
 
 
 @shared_task(name="weather.refresh_due", ignore_result=True)
@@ -18,7 +14,7 @@ def refresh_due() -> int:
 
     Each fetch expires when the interval ends, so a backlog never floods the provider.
     """
-    fetcher = _fetcher()
+    fetcher = weather_fetcher()
     interval, remaining = fetcher.current_interval()
     due = fetcher.due(interval)
     for slug in due:
@@ -28,7 +24,7 @@ def refresh_due() -> int:
 
 @shared_task(name="weather.fetch_location", ignore_result=True)
 def fetch_location(slug: str, interval: int | None = None, force: bool = False) -> str:
-    return str(_fetcher().fetch(slug, interval, force=force))
+    return str(weather_fetcher().fetch(slug, interval, force=force))
 
 
 def queue_refresh(fetcher: Fetcher) -> int:

@@ -1,12 +1,10 @@
-"""The HTTP API of DESIGN.md: places, current weather, and a manual refresh."""
+"""The weather API (docs/api.md): places, current weather, and a manual refresh."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.routing import BaseConverter
@@ -14,7 +12,9 @@ from werkzeug.routing import BaseConverter
 from portalkit.api import BEARER
 from portalkit.auth import require_token
 from portalkit.problems import problem
+from weather.api.schemas import LocationListSchema, RefreshSchema, WeatherSchema
 from weather.conditions import condition_for
+from weather.extensions import weather_fetcher
 from weather.fetcher import Fetcher
 from weather.locations import Location
 from weather.providers import ATTRIBUTIONS
@@ -31,70 +31,6 @@ class SlugConverter(BaseConverter):
 SLUG_DOC = {"type": "string", "pattern": f"^{SlugConverter.regex}$", "example": "yen-bai"}
 
 blp = Blueprint("weather", __name__, url_prefix="/v1", description="Weather of the province")
-
-
-class LocationSchema(ma.Schema):
-    slug = ma.fields.String(required=True, metadata={"example": "yen-bai"})
-    name = ma.fields.String(required=True, metadata={"example": "Thành phố Yên Bái"})
-    lat = ma.fields.Float(required=True)
-    lon = ma.fields.Float(required=True)
-
-
-class LocationListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(LocationSchema), required=True)
-    default = ma.fields.String(
-        required=True, metadata={"description": "the slug GET /v1/weather answers for"}
-    )
-    attribution = ma.fields.String(
-        required=True, metadata={"description": "the credit the provider's licence asks for"}
-    )
-
-
-class ConditionSchema(ma.Schema):
-    code = ma.fields.Integer(required=True, metadata={"description": "WMO weather code"})
-    text_vi = ma.fields.String(required=True, metadata={"example": "Trời nhiều mây"})
-    text_en = ma.fields.String(required=True, metadata={"example": "Overcast"})
-
-
-def _measure(description: str) -> ma.fields.Float:
-    return ma.fields.Float(
-        required=True, allow_none=True, metadata={"description": f"{description}; null if unknown"}
-    )
-
-
-class WeatherSchema(ma.Schema):
-    location = ma.fields.Nested(LocationSchema, required=True)
-    temperature_c = _measure("temperature, °C")
-    temp_min_c = _measure("the day's low, °C")
-    temp_max_c = _measure("the day's high, °C")
-    condition = ma.fields.Nested(
-        ConditionSchema, required=True, allow_none=True, metadata={"description": "null if unknown"}
-    )
-    pressure_hpa = _measure("surface pressure, hPa")
-    humidity_pct = _measure("relative humidity, %")
-    wind_kmh = _measure("wind speed at 10 m, km/h")
-    observed_at = ma.fields.String(
-        required=True, allow_none=True, metadata={"description": "ISO 8601 with offset"}
-    )
-    fetched_at = ma.fields.String(required=True, metadata={"description": "ISO 8601 with offset"})
-    stale = ma.fields.Boolean(
-        required=True, metadata={"description": "the last good fetch is older than 3 intervals"}
-    )
-    source = ma.fields.String(required=True, metadata={"example": "open-meteo"})
-    attribution = ma.fields.String(required=True)
-
-
-class RefreshSchema(ma.Schema):
-    status = ma.fields.String(required=True, metadata={"example": "accepted"})
-    queued = ma.fields.Boolean(
-        required=True,
-        metadata={"description": "false when a refresh was already under way (no new fetch)"},
-    )
-    locations = ma.fields.Integer(required=True)
-
-
-def _fetcher() -> Fetcher:
-    return current_app.extensions["weather"]
 
 
 def _location(place: Location) -> dict[str, Any]:
@@ -124,7 +60,7 @@ def weather_view(place: Location, obs: Observation, fetcher: Fetcher) -> dict[st
 
 
 def current_weather(slug: str) -> Any:
-    fetcher = _fetcher()
+    fetcher = weather_fetcher()
     place = fetcher.settings.location(slug)
     if place is None:
         return problem(404, f"no place with the slug {slug!r}; see /v1/locations")
@@ -143,7 +79,7 @@ class Locations(MethodView):
     @blp.response(200, LocationListSchema)
     def get(self) -> dict[str, Any]:
         """The places whose weather is kept"""
-        fetcher = _fetcher()
+        fetcher = weather_fetcher()
         return {
             "items": [_location(place) for place in fetcher.settings.weather_locations],
             "default": fetcher.settings.weather_default_location,
@@ -157,7 +93,7 @@ class DefaultWeather(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def get(self) -> Any:
         """Current weather of the default place"""
-        return current_weather(_fetcher().settings.weather_default_location)
+        return current_weather(weather_fetcher().settings.weather_default_location)
 
 
 @blp.route("/weather/<slug:slug>")
@@ -181,7 +117,7 @@ class Refresh(MethodView):
 
         Concurrent refreshes are merged: while one is under way another queues nothing.
         """
-        fetcher = _fetcher()
+        fetcher = weather_fetcher()
         places = len(fetcher.settings.weather_locations)
         queued = fetcher.store.start_refresh(fetcher.settings.weather_refresh_dedup_s)
         if queued:

@@ -1,0 +1,48 @@
+"""The weather API app: settings, Redis, Celery, HTTP conventions, resources."""
+
+from __future__ import annotations
+
+from flask import Flask
+from kombu.exceptions import OperationalError
+
+from portalkit.api import create_api
+from portalkit.config import as_dict
+from portalkit.http import init_http
+from portalkit.process import start_process
+from portalkit.redis_client import connect, ping
+from weather import extensions
+from weather.api import SLUG_DOC, SlugConverter, blp
+from weather.celery_app import celery_config, celery_init_app
+from weather.fetcher import Fetcher
+from weather.monitoring import WeatherCollector
+from weather.settings import Settings
+
+SERVICE = "weather"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app; nothing connects until the first request or task."""
+    if settings is None:
+        settings = start_process(SERVICE, Settings.from_env)
+    app = Flask(__name__)
+    app.config.update(as_dict(settings))
+    app.url_map.converters["slug"] = SlugConverter
+    app.config["CELERY"] = celery_config(settings)
+    client = connect(settings.redis_url)
+    fetcher = extensions.weather_fetcher.init_app(app, Fetcher.build(settings, client))
+    celery_init_app(app)
+    metrics = init_http(
+        app,
+        SERVICE,
+        ready_checks={"redis": lambda: ping(client)},
+        unavailable=(OperationalError,),
+    )
+    metrics.register(WeatherCollector(fetcher))
+    api = create_api(
+        app,
+        "Weather API",
+        "Current weather of the province's places, fetched on a schedule from the provider.",
+    )
+    api.register_converter(SlugConverter, lambda _converter: SLUG_DOC)
+    api.register_blueprint(blp)
+    return app

@@ -1,0 +1,12 @@
+"""What the app factory builds for the resources and tasks, read back typed."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from portalkit.extensions import AppSlot
+from weather.fetcher import Fetcher
+
+weather_fetcher = AppSlot[Fetcher]("weather.fetcher")
+celery_app = AppSlot[Celery]("celery")
+"""Under the key Flask's Celery pattern uses."""
