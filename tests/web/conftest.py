@@ -17,7 +17,8 @@ from flask import Flask
 from support.portal_content import Content
 from support.servers import RedisServer, wait_until
 from support.stack import Stack
-from web import create_app
+from web import extensions as web_extensions
+from web.app import create_app
 from web.settings import Settings
 
 SERVICES = (
@@ -123,7 +124,7 @@ def live_app(make_app, stack: Stack, content: Content) -> Flask:
 @pytest.fixture
 def live(live_app: Flask):
     """A client of ``live_app`` that starts with an empty page cache."""
-    cache = live_app.extensions["web.apis"].cache.client
+    cache = web_extensions.api_client(live_app).cache.client
     for key in cache.scan_iter("web:*"):
         cache.delete(key)
     return live_app.test_client()

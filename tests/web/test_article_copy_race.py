@@ -5,24 +5,24 @@ from __future__ import annotations
 import pytest
 
 from portalkit.redis_client import connect
-from web.cache import PageCache, article_generation_key, article_key, invalidate_article
+from web.page_data import PageDataCache, article_generation_key, article_key, invalidate_article
 
 
 @pytest.fixture
 def cache(redis_url):
     client = connect(redis_url)
     client.delete(article_key(7), article_generation_key(7), article_key(8))
-    yield PageCache(client)
+    yield PageDataCache(client)
     client.close()
 
 
-def fetch(cache: PageCache, article_id: int, load):
+def fetch(cache: PageDataCache, article_id: int, load):
     return cache.fetch_checked(
         article_key(article_id), article_generation_key(article_id), 300, load
     )
 
 
-def event_about(cache: PageCache, article_id: int) -> None:
+def event_about(cache: PageDataCache, article_id: int) -> None:
     pipe = cache.client.pipeline()
     invalidate_article(pipe, article_id)
     pipe.execute()

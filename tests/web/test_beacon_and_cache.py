@@ -6,8 +6,9 @@ import requests
 
 from portalkit.redis_client import connect
 from support.servers import wait_until
-from web.cache import article_key, weather_key
+from web import extensions as web_extensions
 from web.consumer import consumers
+from web.page_data import article_key, weather_key
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 
@@ -51,7 +52,7 @@ def test_another_reader_counts_again(live_app, stack, content):
 def test_an_article_change_drops_its_cached_copy(live, live_app, stack, content):
     article = content.article()
     path = f"/{article['category']['slug']}/{article['slug']}-{article['id']}.html"
-    cache = live_app.extensions["web.apis"].cache.client
+    cache = web_extensions.api_client(live_app).cache.client
     web_consumers = consumers(connect(stack.env["REDIS_URL"]), start_id="$")
     for consumer in web_consumers:
         consumer.ensure_group()
@@ -67,7 +68,7 @@ def test_an_article_change_drops_its_cached_copy(live, live_app, stack, content)
 
 
 def test_a_weather_update_drops_the_cached_reading(live, live_app, stack, content):
-    cache = live_app.extensions["web.apis"].cache.client
+    cache = web_extensions.api_client(live_app).cache.client
     weather_consumer = consumers(connect(stack.env["REDIS_URL"]), start_id="$")[1]
     weather_consumer.ensure_group()
     live.get("/")

@@ -7,7 +7,7 @@ import signal
 from portalkit.events import ArticleUpdated, WeatherUpdated
 from portalkit.streams import EventBus
 from support.servers import python_process, wait_until
-from web.cache import LIST_GENERATION, article_key, weather_key
+from web.page_data import LIST_GENERATION, article_key, weather_key
 
 
 def test_the_consumer_process_drops_changed_articles_and_readings(redis_url, redis_client):

@@ -12,9 +12,9 @@ from portalkit.events import WeatherUpdated
 from portalkit.redis_client import connect
 from portalkit.streams import EventBus
 from support.servers import wait_until
-from web.cache import LIST_GENERATION, WEATHER_GENERATION, PageCache
 from web.consumer import consumers
-from web.rendered import PAGE_PREFIX, RenderedPages
+from web.page_data import LIST_GENERATION, WEATHER_GENERATION, PageDataCache
+from web.rendered import PAGE_PREFIX, RenderedPageCache
 from web.settings import Settings
 
 ENGLISH = "Text size"
@@ -222,7 +222,7 @@ def test_a_weather_update_handled_by_the_web_consumer_drops_the_pages(
 
 
 def test_a_page_rendered_across_an_invalidation_is_never_served(cached_app, redis):
-    pages = RenderedPages(PageCache(redis), ttl_s=60)
+    pages = RenderedPageCache(PageDataCache(redis), ttl_s=60)
     key = PAGE_PREFIX + "test"
     with cached_app.test_request_context("/"):
         body, generations = pages.lookup(key)  # a miss: rendering starts

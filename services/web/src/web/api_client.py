@@ -15,7 +15,7 @@ import requests
 from prometheus_client import Counter
 
 from portalkit.http_client import Session
-from web.cache import PageCache, article_generation_key, article_key, weather_key
+from web.page_data import PageDataCache, article_generation_key, article_key, weather_key
 from web.settings import Settings
 
 USER_AGENT = "portal-web/1"
@@ -29,11 +29,11 @@ class NotFound(Exception):
     """The service answered 404."""
 
 
-class Apis:
+class ApiClient:
     """Reads (cached where the data allows it) and the one write the web makes: a view."""
 
     def __init__(
-        self, settings: Settings, cache: PageCache, failures: Counter | None = None
+        self, settings: Settings, cache: PageDataCache, failures: Counter | None = None
     ) -> None:
         self.settings = settings
         self.cache = cache

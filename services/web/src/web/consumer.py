@@ -19,7 +19,7 @@ from portalkit.events import (
 from portalkit.process import run_process
 from portalkit.redis_client import connect
 from portalkit.streams import Consumer
-from web.cache import invalidate_article, invalidate_weather
+from web.page_data import invalidate_article, invalidate_weather
 from web.settings import Settings
 
 GROUP = "web"

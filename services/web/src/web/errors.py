@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from portalkit.errors import http_exception_response
 from portalkit.problems import problem
-from web.apis import NotFound, Unavailable
+from web.api_client import NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 MACHINE_PATHS = ("/healthz", "/readyz", "/metrics", "/beacon/")

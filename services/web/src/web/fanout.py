@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 
-from web.apis import NotFound
+from web import extensions
+from web.api_client import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ def gather(**calls: Callable[[], Any]) -> dict[str, Any]:
     A call that failed other than by a 404 leaves the page incomplete (see
     :func:`incomplete`); a 404 is an answer, and the page is whole without that part.
     """
-    pool = current_app.extensions["web.pool"]
+    pool = extensions.api_pool()
     futures = {
         name: pool.submit(contextvars.copy_context().run, call) for name, call in calls.items()
     }

@@ -29,5 +29,5 @@ def site_root() -> str:
     With ``PUBLIC_URL`` set, no page depends on the Host header a client sends, so a
     made-up Host can neither appear in a canonical link or feed nor add page cache keys.
     """
-    public = current_app.config["SETTINGS"].public_url
+    public = current_app.config["PUBLIC_URL"]
     return public or request.host_url.rstrip("/")

@@ -53,7 +53,7 @@ def invalidate_article(pipe: redis.client.Pipeline, article_id: int) -> None:
 
     The article's own generation goes up too: a reader that fetched the article before
     this event and stores it after stores it under the old generation, and nobody takes
-    that copy for current (see :meth:`PageCache.fetch_checked`).
+    that copy for current (see :meth:`PageDataCache.fetch_checked`).
     """
     generation = article_generation_key(article_id)
     pipe.delete(article_key(article_id))
@@ -76,7 +76,7 @@ def use_list_generation(generation: str) -> None:
     g._web_list_generation = generation
 
 
-class PageCache:
+class PageDataCache:
     """JSON values with a TTL; every Redis failure is a cache miss."""
 
     def __init__(self, client: redis.Redis, lookups: Counter | None = None) -> None:

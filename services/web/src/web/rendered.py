@@ -41,16 +41,17 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 
 from portalkit.redis_client import UNAVAILABLE
-from web.cache import (
-    LIST_GENERATION,
-    PREFIX,
-    WEATHER_GENERATION,
-    PageCache,
-    use_list_generation,
-)
+from web import extensions
 from web.fanout import incomplete
 from web.i18n import current_language
 from web.links import PAGE_PARAMETERS, site_root
+from web.page_data import (
+    LIST_GENERATION,
+    PREFIX,
+    WEATHER_GENERATION,
+    PageDataCache,
+    use_list_generation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +68,10 @@ class Lookup:
     hit: bool
 
 
-class RenderedPages:
+class RenderedPageCache:
     """Page bodies in Redis, each stored with the generations it was rendered at."""
 
-    def __init__(self, cache: PageCache, ttl_s: int) -> None:
+    def __init__(self, cache: PageDataCache, ttl_s: int) -> None:
         self.client = cache.client  # the page data's Redis, and its lookup counter
         self.count = cache.count
         self.ttl_s = ttl_s
@@ -123,7 +124,7 @@ def cached_page(varies_by: Callable[[], Any]) -> Callable[[Callable[..., Any]], 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            pages: RenderedPages = current_app.extensions["web.pages"]
+            pages = extensions.rendered_pages()
             if not pages.enabled or request.method not in READ_METHODS or not anonymous():
                 return view(*args, **kwargs)
             key = page_key(varies_by())
@@ -154,8 +155,8 @@ def storable(response: Response) -> bool:
     )
 
 
-def init_app(app: Flask, pages: RenderedPages) -> None:
-    app.extensions["web.pages"] = pages
+def init_app(app: Flask, pages: RenderedPageCache) -> None:
+    extensions.rendered_pages.init_app(app, pages)
 
     def _store_page(response: Response) -> Response:
         lookup: Lookup | None = g.pop("_web_page", None)

@@ -1,4 +1,4 @@
-"""The web front's settings, read from the environment (DESIGN.md, "Settings")."""
+"""The web front's settings: the common ones plus where the APIs live and cache times."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ DEV_SECRET_KEY = "dev-only-web-secret-change-me"  # noqa: S105 - local default, 
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(CommonSettings):
     """Where the three APIs live, how long page data is cached, how the portal calls itself."""
 
-    redis_url: str = CommonSettings.redis_url
-    log_level: str = CommonSettings.log_level
-    max_body_bytes: int = 64 * 1024
+    max_body_bytes: int = 64 * 1024  # forms and beacons only; MAX_BODY_BYTES is for the APIs
     articles_url: str = "http://127.0.0.1:8001"
     counter_url: str = "http://127.0.0.1:8002"
     weather_url: str = "http://127.0.0.1:8003"
@@ -35,14 +33,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        common = CommonSettings.from_env(environ)
-
         def seconds(name: str, default: int) -> int:
             return env(name, str(default), integer(0, 86400), environ)
 
-        return cls(
-            redis_url=common.redis_url,
-            log_level=common.log_level,
+        return cls.with_common(
+            environ,
+            max_body_bytes=cls.max_body_bytes,
             articles_url=env("ARTICLES_URL", cls.articles_url, http_url, environ),
             counter_url=env("COUNTER_URL", cls.counter_url, http_url, environ),
             weather_url=env("WEATHER_URL", cls.weather_url, http_url, environ),

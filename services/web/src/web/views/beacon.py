@@ -13,7 +13,8 @@ import secrets
 from flask import Blueprint, Response, current_app, request
 from itsdangerous import BadSignature, Signer
 
-from web.apis import Apis, NotFound, Unavailable
+from web.api_client import NotFound, Unavailable
+from web.extensions import api_client
 
 log = logging.getLogger(__name__)
 bp = Blueprint("beacon", __name__)
@@ -62,7 +63,7 @@ def view(article_id: int) -> Response:
         response.status_code = 403
         return response
     visitor, new = visitor_id()
-    apis: Apis = current_app.extensions["web.apis"]
+    apis = api_client()
     try:
         apis.record_view(
             article_id, visitor, request.headers.get("User-Agent", ""), forwarded_for()

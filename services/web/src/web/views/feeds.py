@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, render_template
 
-from web.apis import Apis
 from web.categories import CategoryTree
+from web.extensions import api_client
 from web.formatting import parse_time
 from web.i18n import gettext as _
 from web.links import article_url, category_url, site_root
@@ -21,24 +21,20 @@ SITEMAP_PAGES = 5
 RSS_MIMETYPE = "application/rss+xml"
 
 
-def apis() -> Apis:
-    return current_app.extensions["web.apis"]
-
-
 @bp.get("/rss.xml")
 def all_news() -> Response:
-    listing = apis().articles(per_page=FEED_ITEMS)
+    listing = api_client().articles(per_page=FEED_ITEMS)
     name = portal_name()
     return feed(name, _("Tin mới nhất"), "/", "/rss.xml", listing.get("items", []))
 
 
 @bp.get("/rss/<category_slug>.xml")
 def category_news(category_slug: str) -> Response:
-    tree = CategoryTree.from_api(apis().categories())
+    tree = CategoryTree.from_api(api_client().categories())
     node = tree.by_slug.get(category_slug)
     if node is None:
         abort(404)
-    listing = apis().articles(category=category_slug, per_page=FEED_ITEMS)
+    listing = api_client().articles(category=category_slug, per_page=FEED_ITEMS)
     name = portal_name()
     return feed(
         f"{node.name} - {name}",
@@ -82,10 +78,10 @@ def feed(
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    tree = CategoryTree.from_api(apis().categories())
+    tree = CategoryTree.from_api(api_client().categories())
     articles: list[dict[str, Any]] = []
     for page in range(1, SITEMAP_PAGES + 1):
-        listing = apis().articles(page=page, per_page=100)
+        listing = api_client().articles(page=page, per_page=100)
         articles.extend(listing.get("items", []))
         if len(articles) >= int(listing.get("total") or 0) or not listing.get("items"):
             break

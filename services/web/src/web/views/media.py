@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request, stream_with_context
+from flask import Blueprint, Response, abort, request, stream_with_context
 
-from web.apis import Apis
+from web.extensions import api_client
 
 bp = Blueprint("media", __name__)
 
@@ -16,7 +16,7 @@ PASSED_BACK = ("Content-Type", "Content-Length", "ETag", "Last-Modified", "Cache
 def media(name: str) -> Response:
     if ".." in name.split("/"):
         abort(404)
-    apis: Apis = current_app.extensions["web.apis"]
+    apis = api_client()
     headers = {key: request.headers[key] for key in PASSED_ON if key in request.headers}
     upstream = apis.media(name, headers)
     if upstream.status_code not in (200, 304):

@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from web.apis import Apis, NotFound
+from web.api_client import ApiClient, NotFound
 from web.categories import CategoryTree
+from web.extensions import api_client
 from web.fanout import gather, value_or
 from web.formatting import describe_weather
 from web.i18n import current_language
@@ -25,12 +26,8 @@ HOME_PER_CATEGORY = 5
 RELATED = 5
 
 
-def apis() -> Apis:
-    return current_app.extensions["web.apis"]
-
-
 def per_page() -> int:
-    return current_app.config["SETTINGS"].per_page
+    return current_app.config["PER_PAGE"]
 
 
 def chosen_place() -> str | None:
@@ -53,7 +50,7 @@ def page_number() -> int:
         return 1
 
 
-def weather_part(api: Apis, place: str | None) -> dict[str, Any] | None:
+def weather_part(api: ApiClient, place: str | None) -> dict[str, Any] | None:
     """The weather box's reading for a place, falling back to the default place."""
     try:
         return api.weather(place)
@@ -96,7 +93,7 @@ def favicon() -> Response:
 @bp.get("/")
 @cached
 def home() -> str:
-    api = apis()
+    api = api_client()
     place = chosen_place()
     first = gather(
         categories=api.categories,
@@ -137,7 +134,7 @@ def home() -> str:
 @bp.get("/<category_slug>/")
 @cached
 def category(category_slug: str) -> str:
-    api = apis()
+    api = api_client()
     place = chosen_place()
     page, size = page_number(), per_page()
     got = gather(
@@ -169,7 +166,7 @@ def category(category_slug: str) -> str:
 @bp.get("/<category_slug>/<article_slug>-<int:article_id>.html")
 @cached
 def article(category_slug: str, article_slug: str, article_id: int) -> Response | str:
-    api = apis()
+    api = api_client()
     place = chosen_place()
     got = gather(
         article=lambda: api.article(article_id),
@@ -209,7 +206,7 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
 
 @bp.get("/search")
 def search() -> str:
-    api = apis()
+    api = api_client()
     query = request.args.get("q", "").strip()[:200]
     page, size = page_number(), per_page()
     got = gather(
