@@ -95,10 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ)
     try:
         content.prepare_database(env)
-        from articles import create_app as articles_app
+        from articles.app import create_app as articles_app
         from bench.baselines import bare_app, incr_app
-        from counter import create_app as counter_app
-        from weather import create_app as weather_app
+        from counter.app import create_app as counter_app
+        from weather.app import create_app as weather_app
 
         articles = articles_app()
         if args.articles:

@@ -17,10 +17,10 @@ from bench.processes import Gunicorn, Redis
 from bench.scenarios import Content
 
 APPS = {
-    "articles": "articles:create_app()",
-    "counter": "counter:create_app()",
-    "weather": "weather:create_app()",
-    "web": "web:create_app()",
+    "articles": "articles.app:create_app()",
+    "counter": "counter.app:create_app()",
+    "weather": "weather.app:create_app()",
+    "web": "web.app:create_app()",
     "bare": "bench.baselines:bare_app()",
     "incr": "bench.baselines:incr_app()",
 }

@@ -3,7 +3,7 @@
 #
 # A command given as ONE string is a Procfile line: a shell command line whose
 # ${VAR:-default} expand from the container's environment, e.g.
-#   gunicorn -c python:portalkit.gunicorn_conf -b ${BIND_HOST:-127.0.0.1}:${ARTICLES_PORT:-8001} "articles:create_app()"
+#   gunicorn -c python:portalkit.gunicorn_conf -b ${BIND_HOST:-127.0.0.1}:${ARTICLES_PORT:-8001} "articles.app:create_app()"
 # It runs through sh with `exec`, so the process itself (not a shell) receives SIGTERM.
 # A command given as several words runs as it is (`docker compose run articles python -m articles.manage upgrade`).
 set -e

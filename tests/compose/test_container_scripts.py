@@ -37,11 +37,11 @@ def probe(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_a_one_string_command_runs_as_a_procfile_line():
     result = entrypoint(
-        'echo ${BIND_HOST:-127.0.0.1}:${ARTICLES_PORT:-8001} "articles:create_app()"',
+        'echo ${BIND_HOST:-127.0.0.1}:${ARTICLES_PORT:-8001} "articles.app:create_app()"',
         BIND_HOST="0.0.0.0",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "0.0.0.0:8001 articles:create_app()\n"
+    assert result.stdout == "0.0.0.0:8001 articles.app:create_app()\n"
 
 
 def test_the_command_replaces_the_shell_so_it_receives_signals_itself():

@@ -27,7 +27,7 @@ from portalkit.redis_client import connect
 from support.servers import wait_until
 from support.stack import Stack
 from weather.breaker import SharedBreaker
-from web import create_app
+from web.app import create_app
 from web.settings import Settings as WebSettings
 
 pytestmark = pytest.mark.slow

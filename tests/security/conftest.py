@@ -12,18 +12,19 @@ import requests
 from flask import Flask
 from security_kit import API_TOKEN, BROWSER
 
+from articles import extensions as articles_extensions
 from articles.db import Database
 from articles.manage import upgrade
 from articles.settings import Settings as ArticlesSettings
 from counter.consumer import build_consumer
 from counter.settings import Settings as CounterSettings
-from portalkit.config import CommonSettings
 from portalkit.events import ArticlePublished
 from portalkit.redis_client import connect
 from portalkit.streams import EventBus
 from support.provider import FakeProvider
 from support.servers import RedisServer
 from support.stack import Stack
+from weather.extensions import weather_fetcher
 from weather.settings import Settings as WeatherSettings
 from web.settings import Settings as WebSettings
 
@@ -34,7 +35,7 @@ CATEGORIES = [("tin-trong-tinh", "Tin trong tá»‰nh", None), ("kinh-te", "Kinh tá
 @pytest.fixture
 def articles_app(tmp_path, redis_url) -> Iterator[Flask]:
     """The articles API on a migrated SQLite file, with two categories and two articles."""
-    from articles import create_app
+    from articles.app import create_app
 
     url = f"sqlite:///{tmp_path / 'articles.db'}"
     database = Database(url)
@@ -57,13 +58,14 @@ def articles_app(tmp_path, redis_url) -> Iterator[Flask]:
         body = {"title": title, "category": "kinh-te", "status": "published"}
         assert client.post("/v1/articles", json=body, headers=AUTH).status_code == 201
     yield app
-    app.extensions["articles.db"].dispose()
+    articles_extensions.database(app).dispose()
 
 
 @pytest.fixture
 def counter_settings(redis_url) -> CounterSettings:
     return CounterSettings(
-        common=CommonSettings(redis_url=redis_url, api_tokens={API_TOKEN: "shipper"}),
+        redis_url=redis_url,
+        api_tokens={API_TOKEN: "shipper"},
         salt_secret="security-suite-salt",
     )
 
@@ -81,7 +83,7 @@ def publish_to_counter(settings: CounterSettings, *article_ids: int) -> None:
 
 @pytest.fixture
 def make_counter_app(counter_settings):
-    from counter import create_app
+    from counter.app import create_app
 
     def make(**changes) -> Flask:
         values = {**vars(counter_settings), **changes}
@@ -108,7 +110,7 @@ def provider() -> Iterator[FakeProvider]:
 @pytest.fixture
 def weather_app(redis_url, provider) -> Flask:
     """The weather API with a reading of every place fetched from the local provider."""
-    from weather import create_app
+    from weather.app import create_app
 
     app = create_app(
         WeatherSettings(
@@ -122,7 +124,7 @@ def weather_app(redis_url, provider) -> Flask:
         )
     )
     app.config["TESTING"] = True
-    fetcher = app.extensions["weather"]
+    fetcher = weather_fetcher(app)
     for place in fetcher.settings.weather_locations:
         fetcher.fetch(place.slug, force=True)
     return app
@@ -145,7 +147,7 @@ def portal(tmp_path_factory) -> Iterator[tuple[Stack, Flask]]:
     The counter and weather are left down (a bound, closed port): the pages render
     without their parts, which is the web's documented behaviour.
     """
-    from web import create_app
+    from web.app import create_app
 
     redis_server = RedisServer().start()
     stack = Stack(tmp_path_factory.mktemp("portal"), redis_server.url)
