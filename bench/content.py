@@ -14,7 +14,6 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import redis
 import requests
@@ -118,14 +117,10 @@ def add_articles(articles_url: str, token: str, count: int) -> None:
 
 def announce(env: Mapping[str, str]) -> int:
     """One round of the articles relay: the outbox to ``events:articles``."""
-    from articles.relay import Relay
+    from articles.manage import relay_once
     from articles.settings import Settings
 
-    relay = Relay(Settings.from_env(env))
-    try:
-        return relay.run_once()
-    finally:
-        relay.database.dispose()
+    return relay_once(Settings.from_env(env))
 
 
 def published_articles(client: redis.Redis) -> list[Article]:
@@ -149,47 +144,15 @@ def published_articles(client: redis.Redis) -> list[Article]:
 
 def teach_counter(env: Mapping[str, str]) -> int:
     """Run the counter's consumer until it has read every article event."""
-    from counter.consumer import build_consumer
+    from counter.manage import catch_up
     from counter.settings import Settings
 
-    consumer = build_consumer(Settings.from_env(env), block_ms=200)
-    consumer.ensure_group()
-    handled = 0
-    while (count := consumer.poll()) > 0:
-        handled += count
-    consumer.client.close()
-    return handled
+    return catch_up(Settings.from_env(env))
 
 
 def observe_weather(env: Mapping[str, str]) -> int:
     """Store a full observation of every place, as a successful fetch would."""
-    from portalkit.redis_client import connect
-    from portalkit.streams import EventBus
+    from weather.manage import store_sample_weather
     from weather.settings import Settings
-    from weather.store import Observation, WeatherStore
 
-    settings = Settings.from_env(env)
-    client = connect(settings.redis_url)
-    store = WeatherStore(client, EventBus(client, settings.stream_maxlen))
-    now = datetime.now(UTC)
-    interval, _ = store.interval_at(now.timestamp(), settings.weather_interval_s)
-    for place in settings.weather_locations:
-        store.save(
-            Observation(
-                location=place.slug,
-                temperature_c=15.0,
-                temp_min_c=13.0,
-                temp_max_c=17.0,
-                weather_code=3,
-                pressure_hpa=1012.4,
-                humidity_pct=84.0,
-                wind_kmh=7.2,
-                observed_at=now.replace(second=0, microsecond=0).isoformat(),
-                fetched_at=now.isoformat(timespec="seconds"),
-                fetched_ts=now.timestamp(),
-                source=settings.weather_provider,
-                interval=interval,
-            )
-        )
-    client.close()
-    return len(settings.weather_locations)
+    return store_sample_weather(Settings.from_env(env))

@@ -51,9 +51,9 @@ def wait_quiet(client: redis.Redis, settle_s: float = 0.3, timeout_s: float = 30
 
 def counted_views(client: redis.Redis) -> int:
     """Every counted view is in the counter's all-time ranking: the sum of its scores."""
-    from counter.keys import RANK_ALL
+    from counter.manage import counted_views as total
 
-    return int(sum(score for _member, score in client.zrange(RANK_ALL, 0, -1, withscores=True)))
+    return total(client)
 
 
 def send(base_url: str, request: Request) -> int:

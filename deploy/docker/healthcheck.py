@@ -103,35 +103,22 @@ def check_outbox() -> str | None:
 
     Runs in the articles image only; it reads the outbox the way the relay does.
     """
-    from datetime import UTC, datetime
-
-    from sqlalchemy import func, select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from articles.db import make_engine
-    from articles.models import OutboxEvent
+    from articles.manage import outbox_wait_s
     from articles.settings import Settings
 
     problem = check_redis()
     if problem:
         return problem
     max_age_s = float(os.environ.get("OUTBOX_MAX_AGE_S", "60"))
-    engine = make_engine(Settings.from_env().database_url, pool_size=1)
     try:
-        with engine.connect() as connection:
-            oldest = connection.execute(
-                select(func.min(OutboxEvent.created_at)).where(OutboxEvent.sent_at.is_(None))
-            ).scalar()
+        waited = outbox_wait_s(Settings.from_env())
     except SQLAlchemyError as exc:
         return f"database: {exc}"
-    finally:
-        engine.dispose()
-    if oldest is None:
+    if waited is None or waited <= max_age_s:
         return None
-    if oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=UTC)
-    waited = (datetime.now(UTC) - oldest).total_seconds()
-    return f"an outbox event has waited {waited:.0f} s" if waited > max_age_s else None
+    return f"an outbox event has waited {waited:.0f} s"
 
 
 # name -> (check, fewest arguments, most arguments)

@@ -1,4 +1,5 @@
-"""Operator commands: ``python -m articles.manage upgrade|seed [--if-empty]``.
+"""Operator commands (``python -m articles.manage upgrade|seed [--if-empty]``) and the
+functions tooling calls (health checks, benchmarks) instead of the service's internals.
 
 ``upgrade`` applies the Alembic migrations shipped in the package (the same ones on
 SQLite and PostgreSQL); ``seed`` loads the sample content through the same domain
@@ -10,12 +11,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import UTC, datetime
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from articles.db import Database
+from articles import outbox
+from articles.db import Database, make_engine
 from articles.settings import Settings
 from portalkit.process import start_process
 
@@ -34,6 +37,32 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def relay_once(settings: Settings) -> int:
+    """One round of the outbox relay, outside the relay process; returns events sent."""
+    from articles.relay import Relay
+
+    relay = Relay(settings)
+    try:
+        return relay.run_once()
+    finally:
+        relay.database.dispose()
+
+
+def outbox_wait_s(settings: Settings) -> float | None:
+    """How long the oldest unsent outbox event has waited, in seconds (None: all sent)."""
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        with engine.connect() as connection:
+            oldest = outbox.oldest_unsent(connection)
+    finally:
+        engine.dispose()
+    if oldest is None:
+        return None
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - oldest).total_seconds()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,8 @@ import logging
 from datetime import datetime
 
 import redis
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from articles.models import OutboxEvent, utcnow
@@ -78,6 +79,13 @@ def publish_pending(
         .values(sent_at=utcnow())
     )
     return len(rows)
+
+
+def oldest_unsent(connection: Connection) -> datetime | None:
+    """When the oldest event not yet sent was written (None when every event is sent)."""
+    return connection.execute(
+        select(func.min(OutboxEvent.created_at)).where(OutboxEvent.sent_at.is_(None))
+    ).scalar()
 
 
 def prune(session: Session, older_than: datetime) -> int:
