@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test lint format browser clean
+.PHONY: setup run test lint format clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

