@@ -39,7 +39,7 @@ class Article:
 
     @property
     def page_path(self) -> str:
-        """The web's canonical article URL (DESIGN.md: /<category>/<slug>-<id>.html)."""
+        """The web's canonical article URL (docs/architecture.md: /<category>/<slug>-<id>.html)."""
         return f"/{self.category}/{self.slug}-{self.id}.html"
 
 

@@ -1,4 +1,4 @@
-"""The articles endpoints: every operation and the statuses DESIGN.md names."""
+"""The articles endpoints: every operation and the statuses docs/api.md names."""
 
 from __future__ import annotations
 

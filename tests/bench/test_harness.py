@@ -1,7 +1,7 @@
 """``make bench`` in a smoke mode: one short scenario, two rounds, beside both baselines.
 
-Nothing here judges speed (DESIGN.md: speed is measured by ``make bench``, never
-asserted); it keeps the harness from rotting: the stack starts the production way,
+Nothing here judges speed (speed is measured by ``make bench``, never asserted:
+BENCHMARKS.md); it keeps the harness from rotting: the stack starts the production way,
 wrk runs, views are counted, and the results are written.
 """
 

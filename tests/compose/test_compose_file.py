@@ -2,7 +2,7 @@
 
 There is no Docker engine where the tests run, so the file is checked as data: against
 the Compose specification's JSON schema, then for the rules of the production shape
-(DESIGN.md "Running"): every process of the Procfile runs the same command line in
+(docs/architecture.md, "Running"): every process of the Procfile runs the same command line in
 Compose, every long-running service has a healthcheck, only the gateway publishes a port,
 nothing pins a container name, data services stay on the internal network.
 """

@@ -34,7 +34,7 @@ HEADERS = {"Authorization": f"Bearer {API_TOKEN}", "User-Agent": BROWSER}
 
 # Schema-valid requests answered 422 are counted, not failed (schemathesis' ST202,
 # positive_data_acceptance, is the one default check left out): the documents cannot
-# say that a category slug must exist or a title must make a slug, and DESIGN answers
+# say that a category slug must exist or a title must make a slug, and docs/api.md answers
 # such well-formed but unfitting fields with 422. Where the document itself is too
 # loose, a test below holds it to what the API accepts.
 EXCLUDED = [positive_data_acceptance]

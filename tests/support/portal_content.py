@@ -1,7 +1,7 @@
 """Sample portal content written through the articles API of a running stack.
 
 Used by the web front's server-side and browser tests: a category tree like the
-provincial portal's, one article shaped like the page of DESIGN.md, and enough
+provincial portal's, one article shaped like the article page of docs/architecture.md, and enough
 articles in another category to page through.
 """
 

@@ -1,4 +1,4 @@
-"""The event contract: one small dataclass per domain event of DESIGN.md.
+"""The event contract: one small dataclass per domain event (docs/events.md).
 
 A stream entry has the fields ``id`` (UUID), ``type``, ``occurred_at`` (ISO 8601 UTC),
 ``source`` and ``data`` (JSON of the event's own fields).

@@ -1,11 +1,7 @@
-"""The transactional outbox: events written in the change's own transaction.
+"""The transactional outbox: each event is written in its change's own transaction.
 
-:func:`record` adds the event row to the session of the change, so the change and its
-event commit or roll back together. The relay (:mod:`articles.relay`) publishes
-pending rows with :func:`publish_pending`. The event id is fixed when the row is
-written: a row published twice (a relay killed between ``XADD`` and marking the row
-sent) carries the same id both times, and the publish step skips ids it already
-published (a marker key per event id, set in the same ``MULTI`` as the ``XADD``).
+The relay publishes pending rows; a row published twice carries the same event id, and
+the publish step skips ids already published (docs/design-notes.md).
 """
 
 from __future__ import annotations

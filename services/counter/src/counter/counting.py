@@ -1,10 +1,7 @@
 """Counting views and reading counts: the counter's domain, shared by API and tests.
 
-A view is screened in Python first (crawler, excluded address), then one Lua script
-does the rest atomically in Redis: the published check, the dedupe marker
-(``SET NX EX``), the total, the HyperLogLog of visitors and the rankings. A batch of
-views is the same script called once with every view, so a log shipper's 1,000 views
-cost one round trip and count exactly as the same views sent one at a time.
+A view is screened in Python (crawler, excluded address), then one Lua script does the
+rest atomically in Redis; a batch is the same script called once with every view.
 """
 
 from __future__ import annotations

@@ -1,14 +1,7 @@
 """Every Redis key the counter owns, in one place; all start with ``counter:``.
 
-Per article (all under ``counter:article:<id>:``, so one ``SCAN`` finds them):
-``published`` (present while the article may be counted), ``views`` (the total),
-``visitors`` (HyperLogLog of visitor digests), ``seen:<visitor>`` (dedupe marker,
-expires after ``COUNT_WINDOW_S``).
-
-Shared: ``day:<yyyymmdd>`` (sorted set article -> views that day, kept ~35 days),
-``rank:all`` (article -> total), ``top:<window>:<yyyymmdd>`` (a briefly cached merge of
-day sets), ``rate:<address digest>`` (per-address request count for a minute),
-``salt:<yyyymmdd>`` (the day's random salt when no secret is configured).
+An article's keys share the prefix ``counter:article:<id>:`` so one ``SCAN`` finds them
+all when it is deleted (the full list: docs/design-notes.md).
 """
 
 from __future__ import annotations

@@ -1,14 +1,7 @@
 """A circuit breaker per provider whose state lives in Redis, shared by every worker.
 
-Closed: calls go through and consecutive failures are counted. After ``fail_max``
-failures it opens for ``reset_s``: no calls at all. When that time has passed it is
-half-open: exactly one caller, across all workers, wins a probe lease and makes a
-single attempt; success closes the breaker, failure opens it again. Each step is one
-Lua script, so concurrent workers never both take the probe. Expiry is kept by Redis,
-so the hosts' clocks do not matter.
-
-(pybreaker's ``CircuitRedisStorage`` was not used: it expects byte replies, and its
-half-open state lets every worker that notices the timeout through at once.)
+Each step is one Lua script, so across workers exactly one takes the half-open probe
+(docs/design-notes.md says why not pybreaker).
 """
 
 from __future__ import annotations

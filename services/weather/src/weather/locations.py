@@ -1,6 +1,6 @@
 """The places whose weather is fetched, keyed by a stable ASCII slug.
 
-The built-in list is the province's places of DESIGN.md. ``WEATHER_LOCATIONS_FILE``
+The built-in list is the province's places (docs/architecture.md). ``WEATHER_LOCATIONS_FILE``
 replaces it with a JSON list of ``{"slug", "name", "lat", "lon"}``: names change with
 administrative reforms while the places and their slugs stay.
 """

@@ -1,11 +1,7 @@
 """Vietnamese first, with an English switch for the interface (``?lang=en``, then a cookie).
 
-The templates are written in Vietnamese; the English catalog translates them. Article
-text is not translated: it is shown as the newsroom wrote it.
-
-The language and its catalog are resolved once per request, for :func:`gettext` and the
-templates' ``_()`` alike: flask-babel's own ``gettext`` resolves them again on every call
-(about 30 on an article page), which was a quarter of the CPU time of rendering it.
+Article text is not translated. The language and catalog are resolved once per request:
+flask-babel's ``gettext`` resolved them on every call, a quarter of a page's render time.
 """
 
 from __future__ import annotations

@@ -1,11 +1,7 @@
-"""Page data cached in Redis under ``web:``.
+"""Page data (article payloads, lists, weather readings) cached in Redis under ``web:``.
 
-Article payloads and lists are kept for a while and dropped by ``web.consumer`` when
-the articles stream says they changed; weather readings likewise from the weather
-stream. Each of those events also bumps a generation number (``LIST_GENERATION``,
-``WEATHER_GENERATION``): list keys carry the first, and whole rendered pages
-(:mod:`web.rendered`) are checked against both. Redis is an accelerator here, not a
-dependency: when it does not answer, the page is built from the APIs directly.
+``web.consumer`` drops entries and bumps generations when events say they changed.
+Redis is an accelerator here: when it does not answer, pages read the APIs directly.
 """
 
 from __future__ import annotations

@@ -1,31 +1,7 @@
 """Whole rendered pages for anonymous readers, kept in Redis for ``PAGE_CACHE_S`` seconds.
 
-**Key.** Everything a page's HTML depends on: the address (scheme, host and path), the
-query parameters pages read (``links.PAGE_PARAMETERS``; any other parameter is left out
-of links and of the key), the interface language as resolved for the request
-(``?lang=``, else the ``lang`` cookie, else Vietnamese) and what the view says it varies
-by (the weather place: ``?place=``, else the cookie).
-
-**Invalidation.** A stored page carries the list generation (bumped by ``web.consumer``
-on every article event) and the weather generation (on every weather event) it was
-rendered at. Both are read with the page in one ``MGET``, and a page whose generations
-have moved is a miss. Nothing is deleted, so it holds for any number of web replicas
-and consumers; an outdated page just expires. A page rendered while an event arrived is
-stored under the generations read before rendering, so it is never served afterwards.
-
-**What is stored.** The body of a 200 ``text/html`` answer to a GET or HEAD without an
-``Authorization`` header or session cookie, whose response sets no cookie, and whose
-parts all answered (``web.fanout.incomplete``): a page missing its weather box or
-view count because a service was down is not kept for everyone. Headers are not stored:
-the request id, the security headers, ``Vary`` and the reader's own ``lang``/``place``
-cookies are made per request by the ``after_request`` hooks, on a hit as on a miss. The
-view count on a cached page may be up to ``PAGE_CACHE_S`` old; the beacon still counts
-every view.
-
-Redis is an accelerator: a failed read is a miss (and nothing is then stored), a failed
-write is logged. ``X-Cache: HIT`` or ``MISS`` says what happened (no header when the
-cache is off or the reader is not anonymous); ``web_cache_lookups_total`` counts
-``page_hit``, ``page_miss`` and ``page_unavailable``.
+A page is stored with the list and weather generations it was rendered at and served
+only while both are current, so nothing is ever deleted (docs/design-notes.md).
 """
 
 from __future__ import annotations
