@@ -8,8 +8,10 @@ import sys
 from articles_kit import outbox_rows
 from sqlalchemy import text
 
-from articles.seed import ARTICLES, seed
+from articles.seed import sample_content, seed
 from support.servers import ROOT
+
+ARTICLES = sample_content()["articles"]
 
 
 def manage(process_env, *args: str) -> subprocess.CompletedProcess:

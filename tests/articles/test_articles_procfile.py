@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from articles.seed import ARTICLES
+from articles.seed import sample_content
 from support.servers import wait_until
 from support.stack import TOKEN, Stack
+
+ARTICLES = sample_content()["articles"]
 
 
 @pytest.mark.slow

@@ -8,8 +8,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from portalkit.api import create_api
+from portalkit.app import flask_app
 from portalkit.auth import require_token
-from portalkit.config import CommonSettings, as_dict, load_or_exit
+from portalkit.config import CommonSettings, load_or_exit
 from portalkit.http import init_http
 
 
@@ -40,8 +41,7 @@ def create_app(settings: CommonSettings | None = None, ready=None) -> Flask:
     settings = settings or CommonSettings(
         api_tokens={"s3cret-token": "editor"}, max_body_bytes=2048
     )
-    app = Flask(__name__)
-    app.config.update(as_dict(settings))
+    app = flask_app(__name__, settings)
     init_http(app, "demo", ready_checks=ready or {})
     api = create_api(app, "Demo")
     api.register_blueprint(blp)

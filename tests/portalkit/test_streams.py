@@ -125,7 +125,7 @@ def test_a_redelivered_event_is_not_applied_twice(bus, redis_client):
     bus.publish(event)  # the relay published it again after a crash
     consumer.poll()
     assert redis_client.get("test:count") == "1"
-    assert consumer.stats.duplicates == 1
+    assert consumer.stats["duplicate"] == 1
 
 
 def test_the_group_is_recreated_after_flushall(bus, redis_client):
@@ -218,8 +218,8 @@ def test_a_slow_consumer_and_the_one_that_reclaimed_its_entry_apply_it_once(bus,
     bus.publish(ArticlePublished(article_id=1, slug="a"))
     slowpoke.poll()
     assert redis_client.get("test:count") == "1"
-    assert rescuer.stats.handled == 1
-    assert slowpoke.stats.duplicates == 1
+    assert rescuer.stats["handled"] == 1
+    assert slowpoke.stats["duplicate"] == 1
     assert pending(redis_client) == 0
 
 
@@ -239,7 +239,7 @@ def test_an_entry_reclaimed_after_a_later_one_for_its_entity_does_not_undo_it(bu
     consumer.poll()
     consumer.reclaim()
     assert applied == ["article.deleted", "article.published"]
-    assert consumer.stats.superseded == 1
+    assert consumer.stats["superseded"] == 1
     assert pending(redis_client) == 0
 
 

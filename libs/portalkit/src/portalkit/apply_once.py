@@ -10,14 +10,17 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import redis
 
 from portalkit.dead_letters import DeadLetters
-from portalkit.entity_order import EntityOf, EntryKey, is_superseded
+from portalkit.entity_order import EntryKey, is_superseded
 from portalkit.events import Event, MalformedEvent, from_fields
 from portalkit.redis_client import UNAVAILABLE
+
+if TYPE_CHECKING:
+    from portalkit.streams import Consumer
 
 log = logging.getLogger(__name__)
 
@@ -34,22 +37,12 @@ class Outcome(enum.Enum):
     DEAD = "dead"  # malformed or failed too often: moved to dead letters
 
 
-@dataclass
 class EntryProcessor:
     """Turns one entry into an event and applies it under the group's idempotency record."""
 
-    client: redis.Redis
-    stream: str
-    group: str
-    handler: Handler
-    key_prefix: str
-    max_deliveries: int
-    done_ttl_s: int
-    dead_letters: DeadLetters
-    entity_of: EntityOf | None = None
-
-    def done_key(self, event_id: str) -> str:
-        return f"{self.key_prefix}:events:done:{self.group}:{event_id}"
+    def __init__(self, consumer: Consumer, dead_letters: DeadLetters) -> None:
+        self.consumer = consumer
+        self.dead_letters = dead_letters
 
     def process(
         self,
@@ -63,15 +56,15 @@ class EntryProcessor:
         except MalformedEvent as exc:
             self.dead_letters.send(entry_id, fields, f"malformed: {exc}")
             return Outcome.DEAD
-        if deliveries > self.max_deliveries:
+        if deliveries > self.consumer.max_deliveries:
             self.dead_letters.send(entry_id, fields, f"failed {deliveries - 1} deliveries")
             return Outcome.DEAD
-        entity = self.entity_of(event) if self.entity_of is not None else None
+        entity = self.consumer.entity_of(event) if self.consumer.entity_of is not None else None
         return self._apply(event, entry_id, deliveries, is_superseded(entity, entry_id, newest))
 
     def _apply(self, event: Event, entry_id: str, deliveries: int, superseded: bool) -> Outcome:
-        done_key = self.done_key(event.id)
-        with self.client.pipeline(transaction=True) as pipe:
+        done_key = self.consumer.done_key(event.id)
+        with self.consumer.client.pipeline(transaction=True) as pipe:
             # WATCH makes the record a guard, not just a hint: a slow consumer and the
             # one that reclaimed its entry cannot both commit the same event.
             pipe.watch(done_key)
@@ -81,8 +74,8 @@ class EntryProcessor:
             pipe.multi()
             if not superseded and not self._run_handler(event, pipe, entry_id, deliveries):
                 return Outcome.FAILED
-            pipe.set(done_key, entry_id, ex=self.done_ttl_s)
-            pipe.xack(self.stream, self.group, entry_id)
+            pipe.set(done_key, entry_id, ex=self.consumer.done_ttl_s)
+            pipe.xack(self.consumer.stream, self.consumer.group, entry_id)
             try:
                 pipe.execute()
             except redis.exceptions.WatchError:
@@ -94,7 +87,7 @@ class EntryProcessor:
     ) -> bool:
         """Run the handler; False (logged) when it raised for any reason but Redis."""
         try:
-            self.handler(event, pipe)
+            self.consumer.handler(event, pipe)
         except UNAVAILABLE:
             raise
         except Exception:
@@ -106,5 +99,5 @@ class EntryProcessor:
         return True
 
     def _duplicate(self, entry_id: str) -> Outcome:
-        self.client.xack(self.stream, self.group, entry_id)
+        self.consumer.client.xack(self.consumer.stream, self.consumer.group, entry_id)
         return Outcome.DUPLICATE

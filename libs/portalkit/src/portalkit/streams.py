@@ -12,11 +12,12 @@ import os
 import socket
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import redis
 
-from portalkit.apply_once import EntryProcessor, Handler, Outcome
+from portalkit.apply_once import EntryProcessor, Handler
 from portalkit.dead_letters import DeadLetters
 from portalkit.entity_order import EntityOf, EntryKey, newest_by_entity
 from portalkit.events import Event, to_fields
@@ -49,28 +50,6 @@ def publish_all(bus: EventBus, events: list[Event]) -> list[str]:
     return list(pipe.execute())
 
 
-@dataclass
-class ConsumerStats:
-    handled: int = 0
-    duplicates: int = 0
-    superseded: int = 0
-    failures: int = 0
-    dead: int = 0
-    reclaimed: int = 0
-
-    def record(self, outcome: Outcome) -> None:
-        if outcome is Outcome.HANDLED:
-            self.handled += 1
-        elif outcome is Outcome.SUPERSEDED:
-            self.superseded += 1
-        elif outcome is Outcome.DUPLICATE:
-            self.duplicates += 1
-        elif outcome is Outcome.FAILED:
-            self.failures += 1
-        else:
-            self.dead += 1
-
-
 def default_consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
@@ -100,22 +79,15 @@ class Consumer:
     entity_of: EntityOf | None = None
     lookahead_new: int = 1_000
     lookahead_reclaimed: int = 10_000
-    stats: ConsumerStats = field(default_factory=ConsumerStats)
+    stats: Counter[str] = field(default_factory=Counter)
+    """Entries by outcome (``handled``, ``duplicate``, ``superseded``, ``failed``, ``dead``)
+    and ``reclaimed``."""
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
         self._last_claim = 0.0
-        self.processor = EntryProcessor(
-            client=self.client,
-            stream=self.stream,
-            group=self.group,
-            handler=self.handler,
-            key_prefix=self.key_prefix,
-            max_deliveries=self.max_deliveries,
-            done_ttl_s=self.done_ttl_s,
-            dead_letters=DeadLetters(self.client, self.stream, self.group, self.dead_maxlen),
-            entity_of=self.entity_of,
-        )
+        dead_letters = DeadLetters(self.client, self.stream, self.group, self.dead_maxlen)
+        self.processor = EntryProcessor(self, dead_letters)
 
     # lifecycle -----------------------------------------------------------------
 
@@ -185,7 +157,7 @@ class Consumer:
         while not self.stopping:
             cursor, entries = self._claim_page(cursor)
             if entries:
-                self.stats.reclaimed += len(entries)
+                self.stats["reclaimed"] += len(entries)
                 counts = self._delivery_counts([entry_id for entry_id, _ in entries])
                 handled += self._process(entries, self.lookahead_reclaimed, counts)
             if cursor in ("0-0", b"0-0"):
@@ -227,11 +199,12 @@ class Consumer:
             newest = newest_by_entity(self.client, self.stream, entries, self.entity_of, lookahead)
         for entry_id, fields in entries:
             count = 1 if deliveries is None else deliveries.get(entry_id, 1)
-            self.stats.record(self.processor.process(entry_id, fields, count, newest))
+            self.stats[self.processor.process(entry_id, fields, count, newest).value] += 1
         return len(entries)
 
     def done_key(self, event_id: str) -> str:
-        return self.processor.done_key(event_id)
+        """The idempotency record of an event in this group."""
+        return f"{self.key_prefix}:events:done:{self.group}:{event_id}"
 
 
-__all__ = ["Consumer", "ConsumerStats", "EventBus", "Handler", "publish_all", "to_fields"]
+__all__ = ["Consumer", "EventBus", "Handler", "publish_all", "to_fields"]

@@ -15,7 +15,7 @@ from articles.db import Database
 from articles.errors import DomainError
 from articles.settings import Settings
 from portalkit.api import create_api
-from portalkit.config import as_dict
+from portalkit.app import flask_app
 from portalkit.http import init_http
 from portalkit.metrics import Metrics
 from portalkit.problems import problem
@@ -29,10 +29,8 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the API app; nothing connects until the first request."""
-    if settings is None:
-        settings = start_process(SERVICE, Settings.from_env)
-    app = Flask(__name__)
-    app.config.update(as_dict(settings))
+    settings = settings or start_process(SERVICE, Settings.from_env)
+    app = flask_app(__name__, settings)
     app.json.ensure_ascii = False  # Vietnamese text as UTF-8, not \u escapes
     db = extensions.database.init_app(app, Database(settings.database_url, settings.db_pool_size))
     metrics = init_http(

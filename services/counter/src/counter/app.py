@@ -10,7 +10,7 @@ from counter.clock import Clock, system_clock
 from counter.counting import RateLimited, ViewCounter
 from counter.settings import VIEW_BODY_BYTES, Settings
 from portalkit.api import create_api
-from portalkit.config import as_dict
+from portalkit.app import flask_app
 from portalkit.http import init_http
 from portalkit.problems import problem
 from portalkit.process import start_process
@@ -22,10 +22,8 @@ BATCH_ENDPOINT = "views.BatchViews"
 
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> Flask:
     """Build the app; ``clock`` lets tests move time across the portal's midnight."""
-    if settings is None:
-        settings = start_process(SERVICE, Settings.from_env)
-    app = Flask(__name__)
-    app.config.update(as_dict(settings))
+    settings = settings or start_process(SERVICE, Settings.from_env)
+    app = flask_app(__name__, settings)
     client = connect(settings.redis_url)
     metrics = init_http(
         app,

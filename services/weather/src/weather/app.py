@@ -6,7 +6,7 @@ from flask import Flask
 from kombu.exceptions import OperationalError
 
 from portalkit.api import create_api
-from portalkit.config import as_dict
+from portalkit.app import flask_app
 from portalkit.http import init_http
 from portalkit.process import start_process
 from portalkit.redis_client import connect, ping
@@ -22,10 +22,8 @@ SERVICE = "weather"
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app; nothing connects until the first request or task."""
-    if settings is None:
-        settings = start_process(SERVICE, Settings.from_env)
-    app = Flask(__name__)
-    app.config.update(as_dict(settings))
+    settings = settings or start_process(SERVICE, Settings.from_env)
+    app = flask_app(__name__, settings)
     app.url_map.converters["slug"] = SlugConverter
     app.config["CELERY"] = celery_config(settings)
     client = connect(settings.redis_url)

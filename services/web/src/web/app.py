@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
-from portalkit.config import as_dict
+from portalkit.app import flask_app
 from portalkit.http import init_http
 from portalkit.metrics import Metrics
 from portalkit.process import start_process
@@ -23,10 +23,8 @@ SERVICE = "web"
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app; nothing connects until the first request."""
-    if settings is None:
-        settings = start_process(SERVICE, Settings.from_env)
-    app = Flask(__name__)
-    app.config.update(as_dict(settings))
+    settings = settings or start_process(SERVICE, Settings.from_env)
+    app = flask_app(__name__, settings)
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     redis_client = connect(settings.redis_url, socket_timeout=0.5)
     metrics = init_http(
