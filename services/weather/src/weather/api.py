@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import marshmallow as ma
@@ -51,7 +50,10 @@ class LocationListSchema(ma.Schema):
 
 
 class ConditionSchema(ma.Schema):
-    code = ma.fields.Integer(required=True, metadata={"description": "WMO weather code"})
+    code = ma.fields.Integer(
+        required=True,
+        metadata={"description": "WMO 4677 weather code; 100 and above are the portal's own"},
+    )
     text_vi = ma.fields.String(required=True, metadata={"example": "Trời nhiều mây"})
     text_en = ma.fields.String(required=True, metadata={"example": "Overcast"})
 
@@ -65,12 +67,15 @@ def _measure(description: str) -> ma.fields.Float:
 class WeatherSchema(ma.Schema):
     location = ma.fields.Nested(LocationSchema, required=True)
     temperature_c = _measure("temperature, °C")
-    temp_min_c = _measure("the day's low, °C")
-    temp_max_c = _measure("the day's high, °C")
+    temp_min_c = _measure("the local day's low (00:00-24:00), °C")
+    temp_max_c = _measure("the local day's high (00:00-24:00), °C")
     condition = ma.fields.Nested(
         ConditionSchema, required=True, allow_none=True, metadata={"description": "null if unknown"}
     )
-    pressure_hpa = _measure("surface pressure, hPa")
+    pressure_hpa = _measure(
+        "air pressure reduced to mean sea level (as barometers and forecasts quote it; "
+        "not the lower pressure at a highland place's ground), hPa"
+    )
     humidity_pct = _measure("relative humidity, %")
     wind_kmh = _measure("wind speed at 10 m, km/h")
     observed_at = ma.fields.String(
@@ -102,20 +107,21 @@ def _location(place: Location) -> dict[str, Any]:
 
 
 def weather_view(place: Location, obs: Observation, fetcher: Fetcher) -> dict[str, Any]:
-    condition = condition_for(obs.weather_code)
-    age = time.time() - obs.fetched_ts
+    reading = obs.reading
+    condition = condition_for(reading.weather_code)
+    age = fetcher.store.now() - obs.fetched_ts
     return {
         "location": _location(place),
-        "temperature_c": obs.temperature_c,
-        "temp_min_c": obs.temp_min_c,
-        "temp_max_c": obs.temp_max_c,
+        "temperature_c": reading.temperature_c,
+        "temp_min_c": reading.temp_min_c,
+        "temp_max_c": reading.temp_max_c,
         "condition": None
         if condition is None
         else {"code": condition.code, "text_vi": condition.text_vi, "text_en": condition.text_en},
-        "pressure_hpa": obs.pressure_hpa,
-        "humidity_pct": obs.humidity_pct,
-        "wind_kmh": obs.wind_kmh,
-        "observed_at": obs.observed_at,
+        "pressure_hpa": reading.pressure_hpa,
+        "humidity_pct": reading.humidity_pct,
+        "wind_kmh": reading.wind_kmh,
+        "observed_at": reading.observed_at,
         "fetched_at": obs.fetched_at,
         "stale": age > fetcher.settings.stale_after_s,
         "source": obs.source,
