@@ -9,6 +9,7 @@ three intervals old, and false again after the next good fetch.
 from __future__ import annotations
 
 import pytest
+from weather_kit import no_blank
 
 from weather.fetcher import Outcome
 
@@ -22,12 +23,6 @@ KINDS = {
     "truncated": {"mode": "truncated"},
     "wrong-types": {"mode": "wrong-types"},
 }
-
-
-def no_blank(value) -> bool:
-    if isinstance(value, dict):
-        return all(no_blank(item) for item in value.values())
-    return value != ""
 
 
 @pytest.fixture

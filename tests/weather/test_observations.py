@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from weather_kit import no_blank
+
 from portalkit.events import WEATHER_STREAM, from_fields
 from weather.conditions import CONDITIONS, condition_for
 from weather.fetcher import Outcome
@@ -23,12 +25,6 @@ FIELDS = {
     "source",
     "attribution",
 }
-
-
-def no_blank(value) -> bool:
-    if isinstance(value, dict):
-        return all(no_blank(item) for item in value.values())
-    return value != ""
 
 
 def test_a_good_reply_is_stored_and_served_with_every_field(client, fetcher, provider):

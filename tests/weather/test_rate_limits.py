@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
+from weather_kit import no_blank
 
 from weather import create_app
 from weather.fetcher import Outcome
@@ -28,12 +29,6 @@ def other_worker(make_settings, clock):
     fetcher = create_app(make_settings(weather_interval_s=INTERVAL_S)).extensions["weather"]
     fetcher.store.clock = clock
     return fetcher
-
-
-def no_blank(value) -> bool:
-    if isinstance(value, dict):
-        return all(no_blank(item) for item in value.values())
-    return value != ""
 
 
 def test_five_429s_in_a_row_back_off_for_the_minute_then_the_hour_then_the_day(
