@@ -2,8 +2,9 @@
 ``weather-beat`` (their Procfile lines) on a one-second interval, against the local fake
 provider, and the portal page rendered by the web app over that API.
 
-For each kind of trouble (500, 429, hang, truncated JSON, wrong types) ten intervals
-pass. In every interval, for every place: the API answers the last good reading (never
+For each kind of trouble (500, 429, hang, truncated JSON, wrong types) ten rounds of
+fetches pass (each: one more attempt per place, read from the API's /metrics). After
+every round, for every place: the API answers the last good reading (never
 a blank field), the rendered page prints no unit without its number and no empty value,
 and the shared breaker opens (read as the weather service's own tests read it).
 Between kinds the provider is good again and a new reading (a new temperature) comes in;
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import re
 import socket
-import time
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -43,6 +43,7 @@ KINDS = {
 }
 MEASURES = ("temperature_c", "temp_min_c", "temp_max_c", "pressure_hpa", "humidity_pct", "wind_kmh")
 UNITS = ("hPa", "%", "km/h", "°C", "°")
+ATTEMPTS = ("stored", "failed", "rate-limited", "cooldown", "breaker-open")
 STACK_ENV = {
     "WEATHER_INTERVAL_S": str(INTERVAL_S),
     "WEATHER_CONNECT_TIMEOUT_S": "0.3",
@@ -104,6 +105,13 @@ def blank_fields(value) -> int:
     if isinstance(value, list):
         return sum(blank_fields(item) for item in value)
     return int(value == "")
+
+
+def fetch_attempts(api: str) -> int:
+    """Fetches that reached a decision about the provider, across all workers (/metrics)."""
+    text = requests.get(api + "/metrics", timeout=5).text
+    counts = re.findall(r'^weather_fetches_total\{outcome="([a-z-]+)"\} ([0-9.e+]+)$', text, re.M)
+    return int(sum(float(value) for outcome, value in counts if outcome in ATTEMPTS))
 
 
 def reading_of(body: dict) -> dict:
@@ -180,7 +188,10 @@ def test_ten_intervals_of_each_bad_day_serve_the_last_good_reading(
         statuses: Counter[int] = Counter()
         blanks = spots = changed = 0
         for _cycle in range(CYCLES):
-            time.sleep(INTERVAL_S)
+            attempts = fetch_attempts(api)
+            wait_until(
+                lambda a=attempts: fetch_attempts(api) >= a + len(places), timeout=60, interval=0.2
+            )
             states[breaker.state()] += 1
             for slug in places:
                 reply = requests.get(f"{api}/v1/weather/{slug}", timeout=5)

@@ -1,4 +1,5 @@
-"""Fixtures for the weather tests: a local Open-Meteo stand-in, real Redis, the app."""
+"""Fixtures for the weather tests: the local provider stand-in, real Redis, the app, and
+a clock the test moves for the store."""
 
 from __future__ import annotations
 
@@ -60,6 +61,29 @@ def client(app):
 @pytest.fixture
 def fetcher(app):
     return weather_fetcher(app)
+
+
+class Clock:
+    """A clock for the store that moves only when the test moves it, so intervals, fetch
+    times, ages and cooldowns are exact whatever the machine's speed."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> float:
+        self.now += seconds
+        return self.now
+
+
+@pytest.fixture
+def clock(fetcher) -> Clock:
+    """The store's clock, starting at Redis' time and moved by the test."""
+    moved = Clock(fetcher.store.redis_time())
+    fetcher.store.clock = moved
+    return moved
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Helpers for the weather tests: the token, provider request counts, Procfile processes."""
+"""Helpers for the weather tests: the token, blank checks, provider request counts, Procfile
+processes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from weather.locations import DEFAULT_LOCATIONS
 TOKEN = "weather-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PLACES = {(str(place.lat), str(place.lon)): place.slug for place in DEFAULT_LOCATIONS}
+
+
+def no_blank(value) -> bool:
+    """True when no value in an API answer (nested objects included) is an empty string."""
+    if isinstance(value, dict):
+        return all(no_blank(item) for item in value.values())
+    return value != ""
 
 
 def requests_by_place(provider: FakeProvider) -> dict[str, int]:

@@ -2,8 +2,8 @@
 
 Per place and interval only the fetch that takes the guard asks the provider, however
 many beats and workers run. A manual refresh skips that check but takes the guard, so
-the schedule does not fetch the place again in the same interval. A reply that fails
-validation, like any failure, leaves the last good observation as it was.
+the schedule does not fetch the place again in the same interval. Any failure leaves
+the last good observation as it was.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ import redis
 
 from portalkit.http_client import Session
 from portalkit.streams import EventBus
+from weather.backoff import window_named
 from weather.breaker import Permit, SharedBreaker
-from weather.providers import Provider, ProviderError, ProviderRateLimited
+from weather.day_range import whole_day
+from weather.locations import Location
+from weather.providers import Provider, ProviderError, ProviderRateLimited, Reading
 from weather.providers.open_meteo import OpenMeteo
 from weather.providers.openweathermap import OpenWeatherMap
 from weather.providers.transport import Transport
@@ -123,47 +126,60 @@ class Fetcher:
             self.store.mark(slug, interval, guard_ttl)
         elif not self.store.claim(slug, interval, guard_ttl):
             return Outcome.DUPLICATE
-        name = self.provider.name
-        if self.store.cooling_down(name):
+        if self.store.cooling_down(self.provider.name):
             return Outcome.COOLDOWN
         permit = self.breaker.allow()
         if permit is Permit.OPEN:
             log.info("breaker open; not asking the provider", extra={"location": slug})
             return Outcome.BREAKER_OPEN
+        reading = self._ask(location, permit)
+        if isinstance(reading, Outcome):
+            return reading
+        self._save(slug, reading, interval)
+        return Outcome.STORED
+
+    def _ask(self, location: Location, permit: Permit) -> Reading | Outcome:
+        """The provider's reading, or the outcome of its failure (counted by the breaker)."""
         try:
             reading = self.provider.fetch(location, retry=permit is not Permit.PROBE)
         except ProviderRateLimited as exc:
             self.breaker.record_failure()
-            self.store.cool_down(name, exc.retry_after)
+            wait = self._rate_limited(exc)
             log.warning(
-                "provider rate limited us",
-                extra={"location": slug, "retry_after_s": exc.retry_after},
+                "provider rate limited us; backing off",
+                extra={"location": location.slug, "wait_s": round(wait, 1), "reason": exc.reason},
             )
             return Outcome.RATE_LIMITED
         except ProviderError as exc:
             opened = self.breaker.record_failure()
             log.warning(
                 "fetch failed; the last good observation stays",
-                extra={"location": slug, "reason": str(exc), "breaker_opened": opened},
+                extra={"location": location.slug, "reason": str(exc), "breaker_opened": opened},
             )
             return Outcome.FAILED
         self.breaker.record_success()
-        fetched = datetime.now(UTC)
+        self.store.clear_back_off(self.provider.name)
+        return reading
+
+    def _rate_limited(self, exc: ProviderRateLimited) -> float:
+        """Stop every worker asking: for the time the provider named, else for the rest of
+        its rate window (backoff.py). The seconds to wait."""
+        if exc.retry_after is not None:
+            self.store.cool_down(self.provider.name, exc.retry_after)
+            return exc.retry_after
+        return self.store.back_off(self.provider.name, window_named(exc.reason))
+
+    def _save(self, slug: str, reading: Reading, interval: int) -> None:
+        if self.provider.day_range_from_forecast:
+            reading = whole_day(reading, (obs.reading for obs in self.store.history(slug)))
+        now = self.store.now()
         self.store.save(
             Observation(
                 location=slug,
-                temperature_c=reading.temperature_c,
-                temp_min_c=reading.temp_min_c,
-                temp_max_c=reading.temp_max_c,
-                weather_code=reading.weather_code,
-                pressure_hpa=reading.pressure_hpa,
-                humidity_pct=reading.humidity_pct,
-                wind_kmh=reading.wind_kmh,
-                observed_at=reading.observed_at,
-                fetched_at=fetched.isoformat(timespec="seconds"),
-                fetched_ts=fetched.timestamp(),
-                source=name,
+                reading=reading,
+                fetched_at=datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
+                fetched_ts=now,
+                source=self.provider.name,
                 interval=interval,
             )
         )
-        return Outcome.STORED

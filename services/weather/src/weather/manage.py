@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from portalkit.redis_client import connect
 from portalkit.streams import EventBus
+from weather.providers import Reading
 from weather.settings import Settings
 from weather.store import Observation, WeatherStore
 
@@ -22,14 +23,16 @@ def store_sample_weather(settings: Settings) -> int:
         store.save(
             Observation(
                 location=place.slug,
-                temperature_c=15.0,
-                temp_min_c=13.0,
-                temp_max_c=17.0,
-                weather_code=3,
-                pressure_hpa=1012.4,
-                humidity_pct=84.0,
-                wind_kmh=7.2,
-                observed_at=now.replace(second=0, microsecond=0).isoformat(),
+                reading=Reading(
+                    temperature_c=15.0,
+                    temp_min_c=13.0,
+                    temp_max_c=17.0,
+                    weather_code=3,
+                    pressure_hpa=1012.4,
+                    humidity_pct=84.0,
+                    wind_kmh=7.2,
+                    observed_at=now.replace(second=0, microsecond=0).isoformat(),
+                ),
                 fetched_at=now.isoformat(timespec="seconds"),
                 fetched_ts=now.timestamp(),
                 source=settings.weather_provider,

@@ -8,7 +8,6 @@ whether the provider's breaker is letting calls through.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -34,6 +33,7 @@ class WeatherCollector(Collector):
             counts = fetcher.store.counts()
             latest = fetcher.store.latest_many(slugs)
             breaker = fetcher.breaker.state()
+            now = fetcher.store.now()
         except UNAVAILABLE as exc:
             log.warning("weather figures unavailable: %s", exc)
             return
@@ -48,7 +48,6 @@ class WeatherCollector(Collector):
             "Seconds since the last good fetch of each place.",
             labels=["location"],
         )
-        now = time.time()
         for slug, obs in latest.items():
             if obs is not None:
                 age.add_metric([slug], max(0.0, now - obs.fetched_ts))

@@ -39,7 +39,7 @@ class Settings(CommonSettings):
     weather_breaker_fail_max: int = 5
     weather_breaker_reset_s: float = 60.0
     weather_refresh_dedup_s: float = 30.0
-    weather_history_len: int = 48
+    weather_history_len: int = 96
 
     @property
     def stale_after_s(self) -> float:
@@ -102,5 +102,5 @@ class Settings(CommonSettings):
             weather_refresh_dedup_s=env(
                 "WEATHER_REFRESH_DEDUP_S", "30", number(minimum=0.1), environ
             ),
-            weather_history_len=env("WEATHER_HISTORY_LEN", "48", integer(1, 10_000), environ),
+            weather_history_len=env("WEATHER_HISTORY_LEN", "96", integer(1, 10_000), environ),
         )

@@ -4,7 +4,8 @@
 - ``weather:history:<slug>``: the last ``history_len`` observations, newest first.
 - ``weather:guard:<slug>:<interval>``: taken by the one fetch of that place in that interval.
 - ``weather:refresh``: held while a manual refresh is under way (deduplicates refreshes).
-- ``weather:cooldown:<provider>``: set from a long ``Retry-After``; nobody asks until it expires.
+- ``weather:cooldown:<provider>``: until when (store clock) nobody asks it, after a 429.
+- ``weather:backoff:<provider>``: 429s without ``Retry-After`` in a row (see backoff.py).
 - ``weather:breaker:<provider>:*``: the shared circuit breaker (see breaker.py).
 - ``weather:stats:fetches``: fetch outcomes counted by every worker (for /metrics).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -21,25 +23,37 @@ import redis
 
 from portalkit.events import WeatherUpdated
 from portalkit.streams import EventBus
+from weather.backoff import WINDOWS_S
+from weather.providers import Reading
 
 log = logging.getLogger(__name__)
 
 PREFIX = "weather"
+READING_FIELDS = tuple(f.name for f in fields(Reading))
+
+_BACK_OFF = """
+local now = tonumber(ARGV[1])
+local until_ts = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < until_ts then return tostring(until_ts - now) end
+local windows = cjson.decode(ARGV[2])
+local streak = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], 2 * windows[#windows])
+local step = math.max(math.min(streak, #windows), tonumber(ARGV[3]))
+local wait = windows[step] - math.fmod(now, windows[step]) + 1
+redis.call('SET', KEYS[1], tostring(now + wait), 'PX', math.ceil(wait * 1000))
+return tostring(wait)
+"""
 
 
 @dataclass(frozen=True)
 class Observation:
-    """A stored observation: a provider's reading of a place, and when we fetched it."""
+    """A stored observation: a provider's reading of a place, and when we fetched it.
+
+    Stored as one flat JSON object (the reading's fields beside the others).
+    """
 
     location: str
-    temperature_c: float
-    temp_min_c: float | None
-    temp_max_c: float | None
-    weather_code: int | None
-    pressure_hpa: float | None
-    humidity_pct: float | None
-    wind_kmh: float | None
-    observed_at: str | None
+    reading: Reading
     fetched_at: str
     fetched_ts: float
     source: str
@@ -49,25 +63,51 @@ class Observation:
     def from_json(cls, text: str) -> Observation:
         """Read a stored observation; fields a later version added are ignored."""
         data = json.loads(text)
-        known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in data.items() if key in known})
+        return cls(
+            location=data["location"],
+            reading=Reading(**{name: data[name] for name in READING_FIELDS}),
+            fetched_at=data["fetched_at"],
+            fetched_ts=data["fetched_ts"],
+            source=data["source"],
+            interval=data.get("interval"),
+        )
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        flat = {"location": self.location, **asdict(self.reading)}
+        flat.update(
+            fetched_at=self.fetched_at,
+            fetched_ts=self.fetched_ts,
+            source=self.source,
+            interval=self.interval,
+        )
+        return json.dumps(flat, ensure_ascii=False, separators=(",", ":"))
 
 
 class WeatherStore:
-    def __init__(self, client: redis.Redis, bus: EventBus, history_len: int = 48) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        bus: EventBus,
+        history_len: int = 96,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.client = client
         self.bus = bus
         self.history_len = history_len
+        self.clock = clock or self.redis_time
+        self._back_off = client.register_script(_BACK_OFF)
 
     # clock and intervals ----------------------------------------------------------
 
-    def now(self) -> float:
+    def redis_time(self) -> float:
         """Redis' clock, one for every worker and beat whatever their hosts' clocks say."""
         seconds, micros = self.client.time()
         return seconds + micros / 1_000_000
+
+    def now(self) -> float:
+        """The store's clock (Redis' unless another was given): intervals, fetch times,
+        ages and cooldowns are all read on it."""
+        return self.clock()
 
     @staticmethod
     def interval_at(moment: float, interval_s: float) -> tuple[int, float]:
@@ -99,10 +139,28 @@ class WeatherStore:
         self.client.delete(f"{PREFIX}:refresh")
 
     def cool_down(self, provider: str, seconds: float) -> None:
-        self.client.set(f"{PREFIX}:cooldown:{provider}", "1", px=max(1, int(seconds * 1000)))
+        """Ask ``provider`` nothing for ``seconds`` (a ``Retry-After`` it sent)."""
+        until = self.now() + seconds
+        self.client.set(
+            f"{PREFIX}:cooldown:{provider}", repr(until), px=max(1, math.ceil(seconds * 1000))
+        )
+
+    def back_off(self, provider: str, named_step: int = 0) -> float:
+        """After a 429 without ``Retry-After``: ask nothing for the rest of the window of
+        this step (minute, hour, day as they repeat; ``named_step`` when the reply named
+        its window). A 429 that arrives while a back-off already runs (a request sent
+        before it began) does not escalate. The seconds to wait."""
+        keys = [f"{PREFIX}:cooldown:{provider}", f"{PREFIX}:backoff:{provider}"]
+        wait = self._back_off(keys=keys, args=[repr(self.now()), json.dumps(WINDOWS_S), named_step])
+        return float(wait)
+
+    def clear_back_off(self, provider: str) -> None:
+        """A good answer: the next 429 starts again from the shortest window."""
+        self.client.delete(f"{PREFIX}:backoff:{provider}")
 
     def cooling_down(self, provider: str) -> bool:
-        return bool(self.client.exists(f"{PREFIX}:cooldown:{provider}"))
+        until = self.client.get(f"{PREFIX}:cooldown:{provider}")
+        return until is not None and float(until) > self.now()
 
     # counters -----------------------------------------------------------------------
 
@@ -126,7 +184,7 @@ class WeatherStore:
         self.bus.publish(
             WeatherUpdated(
                 location=slug,
-                observed_at=observation.observed_at,
+                observed_at=observation.reading.observed_at,
                 fetched_at=observation.fetched_at,
             ),
             pipe,
@@ -153,6 +211,6 @@ class WeatherStore:
             return None
         try:
             return Observation.from_json(text)
-        except (AttributeError, TypeError, ValueError):
+        except (AttributeError, KeyError, TypeError, ValueError):
             log.error("unreadable stored observation", extra={"location": slug})
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask.views import MethodView
@@ -38,20 +37,21 @@ def _location(place: Location) -> dict[str, Any]:
 
 
 def weather_view(place: Location, obs: Observation, fetcher: Fetcher) -> dict[str, Any]:
-    condition = condition_for(obs.weather_code)
-    age = time.time() - obs.fetched_ts
+    reading = obs.reading
+    condition = condition_for(reading.weather_code)
+    age = fetcher.store.now() - obs.fetched_ts
     return {
         "location": _location(place),
-        "temperature_c": obs.temperature_c,
-        "temp_min_c": obs.temp_min_c,
-        "temp_max_c": obs.temp_max_c,
+        "temperature_c": reading.temperature_c,
+        "temp_min_c": reading.temp_min_c,
+        "temp_max_c": reading.temp_max_c,
         "condition": None
         if condition is None
         else {"code": condition.code, "text_vi": condition.text_vi, "text_en": condition.text_en},
-        "pressure_hpa": obs.pressure_hpa,
-        "humidity_pct": obs.humidity_pct,
-        "wind_kmh": obs.wind_kmh,
-        "observed_at": obs.observed_at,
+        "pressure_hpa": reading.pressure_hpa,
+        "humidity_pct": reading.humidity_pct,
+        "wind_kmh": reading.wind_kmh,
+        "observed_at": reading.observed_at,
         "fetched_at": obs.fetched_at,
         "stale": age > fetcher.settings.stale_after_s,
         "source": obs.source,

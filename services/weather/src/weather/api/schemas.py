@@ -23,7 +23,10 @@ class LocationListSchema(ma.Schema):
 
 
 class ConditionSchema(ma.Schema):
-    code = ma.fields.Integer(required=True, metadata={"description": "WMO weather code"})
+    code = ma.fields.Integer(
+        required=True,
+        metadata={"description": "WMO 4677 weather code; 100 and above are the portal's own"},
+    )
     text_vi = ma.fields.String(required=True, metadata={"example": "Trời nhiều mây"})
     text_en = ma.fields.String(required=True, metadata={"example": "Overcast"})
 
@@ -37,12 +40,15 @@ def _measure(description: str) -> ma.fields.Float:
 class WeatherSchema(ma.Schema):
     location = ma.fields.Nested(LocationSchema, required=True)
     temperature_c = _measure("temperature, °C")
-    temp_min_c = _measure("the day's low, °C")
-    temp_max_c = _measure("the day's high, °C")
+    temp_min_c = _measure("the local day's low (00:00-24:00), °C")
+    temp_max_c = _measure("the local day's high (00:00-24:00), °C")
     condition = ma.fields.Nested(
         ConditionSchema, required=True, allow_none=True, metadata={"description": "null if unknown"}
     )
-    pressure_hpa = _measure("surface pressure, hPa")
+    pressure_hpa = _measure(
+        "air pressure reduced to mean sea level (as barometers and forecasts quote it; "
+        "not the lower pressure at a highland place's ground), hPa"
+    )
     humidity_pct = _measure("relative humidity, %")
     wind_kmh = _measure("wind speed at 10 m, km/h")
     observed_at = ma.fields.String(

@@ -28,11 +28,13 @@ class ProviderUnavailable(ProviderError):
 
 
 class ProviderRateLimited(ProviderError):
-    """429: the provider asked us to wait ``retry_after`` seconds."""
+    """429: wait ``retry_after`` seconds, or, when the provider named no time (None),
+    for the rest of its rate window; ``reason`` is what its body said."""
 
-    def __init__(self, message: str, retry_after: float) -> None:
+    def __init__(self, message: str, retry_after: float | None, reason: str = "") -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.reason = reason
 
 
 class ProviderReplyInvalid(ProviderError):
@@ -41,7 +43,11 @@ class ProviderReplyInvalid(ProviderError):
 
 @dataclass(frozen=True)
 class Reading:
-    """One observation of one place, in the units the API serves."""
+    """What a provider measured at a place, in the units the API serves.
+
+    ``pressure_hpa`` is the pressure reduced to mean sea level (what readers and
+    barometers quote), not the lower pressure at the ground of a highland place.
+    """
 
     temperature_c: float
     temp_min_c: float | None
@@ -56,6 +62,9 @@ class Reading:
 class Provider(Protocol):
     name: str
     attribution: str
+    day_range_from_forecast: bool
+    """True when its low and high cover only the rest of the day (forecast slots still
+    to come): the fetcher then adds the day's stored readings."""
 
     def fetch(self, location: Location, *, retry: bool = True) -> Reading:
         """The current reading of ``location``; ``retry=False`` makes a single attempt."""

@@ -1,9 +1,9 @@
 """OpenWeatherMap: the second provider, used when configured with a key.
 
-Its wind is in m/s (served in km/h); its ``temp_min``/``temp_max`` describe the spread
-across a city right now, not the day's low and high, so those come from its 3-hourly
-forecast for the rest of the local day (or are None when the forecast is unavailable).
-Its condition ids are mapped to the nearest WMO code.
+Asked for metric units: Celsius, and wind in m/s (served in km/h); ``main.pressure``
+is at sea level. Its ``temp_min``/``temp_max`` describe the spread across a city right
+now, not the day's low and high, so those come from its 3-hourly forecast, which holds
+only the slots still to come: the fetcher adds the day's stored readings (day_range.py).
 """
 
 from __future__ import annotations
@@ -17,40 +17,10 @@ import marshmallow as ma
 from weather.locations import Location
 from weather.providers import ATTRIBUTIONS, ProviderError, ProviderReplyInvalid, Reading
 from weather.providers.measures import HUMIDITY, PRESSURE, TEMPERATURE, Code, Measure
+from weather.providers.openweathermap_conditions import condition_code
 from weather.providers.transport import Transport
 
 log = logging.getLogger(__name__)
-
-_OWM_TO_WMO: tuple[tuple[range, int], ...] = (
-    (range(200, 300), 95),
-    (range(300, 302), 51),
-    (range(302, 312), 53),
-    (range(312, 400), 55),
-    (range(500, 501), 61),
-    (range(501, 502), 63),
-    (range(502, 505), 65),
-    (range(511, 512), 66),
-    (range(520, 521), 80),
-    (range(521, 522), 81),
-    (range(522, 532), 82),
-    (range(600, 601), 71),
-    (range(601, 602), 73),
-    (range(602, 603), 75),
-    (range(611, 620), 77),
-    (range(620, 621), 85),
-    (range(621, 623), 86),
-    (range(700, 800), 45),
-    (range(800, 801), 0),
-    (range(801, 802), 1),
-    (range(802, 803), 2),
-    (range(803, 805), 3),
-)
-
-
-def wmo_code(owm_id: int | None) -> int | None:
-    if owm_id is None:
-        return None
-    return next((code for ids, code in _OWM_TO_WMO if owm_id in ids), None)
 
 
 class MainSchema(ma.Schema):
@@ -108,7 +78,7 @@ class CurrentReplySchema(ma.Schema):
             "pressure_hpa": data["main"]["pressure"],
             "humidity_pct": data["main"]["humidity"],
             "wind_kmh": None if speed is None else round(speed * 3.6, 1),
-            "weather_code": wmo_code(code),
+            "weather_code": condition_code(code),
             "observed_at": datetime.fromtimestamp(data["dt"], zone),
         }
 
@@ -122,7 +92,7 @@ class ForecastEntrySchema(ma.Schema):
 
 
 def day_range(reply: Any, day: datetime) -> tuple[float | None, float | None]:
-    """Low and high over the forecast entries of ``day``'s local date."""
+    """Low and high over the forecast slots of ``day``'s local date (those still to come)."""
     entries = reply.get("list") if isinstance(reply, dict) else None
     if not isinstance(entries, list):
         return None, None
@@ -143,6 +113,7 @@ def day_range(reply: Any, day: datetime) -> tuple[float | None, float | None]:
 class OpenWeatherMap:
     name = "openweathermap"
     attribution = ATTRIBUTIONS["openweathermap"]
+    day_range_from_forecast = True
 
     def __init__(self, url: str, api_key: str, transport: Transport) -> None:
         self.url = url

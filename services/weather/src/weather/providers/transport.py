@@ -1,9 +1,8 @@
 """GET JSON from a provider: timeouts, retries with exponential backoff and jitter, 429.
 
-A provider that answers 429 says how long to wait in ``Retry-After`` (seconds or an
-HTTP date). A wait up to ``retry_after_max_s`` is taken here; a longer one ends this
-attempt with :class:`ProviderRateLimited`, and the caller stops every worker from
-asking until then.
+A 429's ``Retry-After`` (seconds or an HTTP date) up to ``retry_after_max_s`` is waited
+here; a longer one, or none at all (Open-Meteo never sends one), ends the attempt with
+:class:`ProviderRateLimited` and the caller stops every worker asking (see backoff.py).
 """
 
 from __future__ import annotations
@@ -44,6 +43,19 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - current)
 
 
+def error_reason(response: requests.Response) -> str:
+    """The reason an error reply gives (Open-Meteo's ``reason``, OpenWeatherMap's
+    ``message``), cut short; empty when it gives none."""
+    try:
+        body = response.json() if len(response.content) <= 4096 else None
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    reason = body.get("reason", body.get("message"))
+    return reason[:300] if isinstance(reason, str) else ""
+
+
 @dataclass
 class Transport:
     session: Session
@@ -70,16 +82,18 @@ class Transport:
             else:
                 if response.status_code == 429:
                     wait = parse_retry_after(response.headers.get("Retry-After"))
-                    wait = self.backoff(attempt) if wait is None else wait
-                    if last or wait > self.retry_after_max_s:
-                        raise ProviderRateLimited("HTTP 429 from the provider", wait)
+                    if last or wait is None or wait > self.retry_after_max_s:
+                        raise ProviderRateLimited(
+                            "HTTP 429 from the provider", wait, error_reason(response)
+                        )
                     log.info("provider rate limited; waiting", extra={"wait_s": wait})
                     self.sleep(wait)
                     continue
                 if response.status_code >= 500:
                     failure = ProviderUnavailable(f"HTTP {response.status_code}")
                 elif response.status_code != 200:
-                    raise ProviderReplyInvalid(f"HTTP {response.status_code}")
+                    reason = error_reason(response)
+                    raise ProviderReplyInvalid(f"HTTP {response.status_code}: {reason}")
                 elif len(response.content) > MAX_REPLY_BYTES:
                     raise ProviderReplyInvalid("reply too large")
                 else:

@@ -6,6 +6,7 @@ import pytest
 from werkzeug import Response
 
 from portalkit.http_client import Session
+from weather.backoff import window_named
 from weather.providers import ProviderRateLimited, ProviderReplyInvalid, ProviderUnavailable
 from weather.providers.transport import Transport, parse_retry_after
 
@@ -88,3 +89,27 @@ def test_without_retry_a_single_attempt_is_made(httpserver, transport):
     with pytest.raises(ProviderUnavailable):
         transport.get_json(httpserver.url_for("/f"), {}, retry=False)
     assert len(httpserver.log) == 1
+
+
+def test_a_429_without_retry_after_ends_the_attempt_at_once_with_its_reason(provider, transport):
+    provider.set("429")
+
+    with pytest.raises(ProviderRateLimited) as caught:
+        transport.get_json(provider.url, {"latitude": 1, "longitude": 2})
+    assert caught.value.retry_after is None
+    assert caught.value.reason.startswith("Minutely API request limit exceeded")
+    assert provider.total_requests() == 1
+
+
+@pytest.mark.parametrize(
+    ("reason", "step"),
+    [
+        ("Minutely API request limit exceeded. Please try again in one minute.", 1),
+        ("Hourly API request limit exceeded. Please try again in the next hour.", 2),
+        ("Daily API request limit exceeded. Please try again tomorrow.", 3),
+        ("Your account is temporary blocked due to exceeding of requests limitation.", 0),
+        ("", 0),
+    ],
+)
+def test_the_window_a_429_names_is_read_from_its_reason(reason, step):
+    assert window_named(reason) == step
