@@ -2,7 +2,7 @@
 
 The PostgreSQL run uses ``TEST_DATABASE_URL`` in a schema of its own (dropped at the
 end), so it never touches other tables of that database. Without the variable the
-PostgreSQL half is skipped locally and fails under ``CI=true``.
+PostgreSQL half is skipped locally and fails under CI (see ``support.ci``).
 """
 
 from __future__ import annotations

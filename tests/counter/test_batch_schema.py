@@ -78,6 +78,8 @@ def test_a_view_the_fast_path_accepts_loads_the_same_through_the_schema(item):
 
     if fast is not None:
         assert full == fast
+    if full is not None:
+        assert fast == full, "a well-formed view must not need the slow path"
 
 
 def test_a_batch_with_one_odd_view_is_judged_by_the_schema():

@@ -3,7 +3,7 @@
 Every process of the Procfile runs its own command line on a free loopback port; Redis
 wants a password and keeps an append-only file, as in Compose; the articles database
 is SQLite, then PostgreSQL (``TEST_DATABASE_URL``, in a schema of its own that is
-dropped at the end; required under ``CI=true``); the weather provider is the local fake.
+dropped at the end; required under CI); the weather provider is the local fake.
 """
 
 from __future__ import annotations

@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-import pytest
+from support.ci import missing
 
 
 def postgres_url_or_skip() -> str:
-    """TEST_DATABASE_URL; missing it skips locally and fails under CI=true."""
+    """TEST_DATABASE_URL; missing it skips locally and fails under CI."""
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("TEST_DATABASE_URL is not set; under CI the PostgreSQL run is mandatory")
-        pytest.skip("TEST_DATABASE_URL is not set")
+        missing("TEST_DATABASE_URL is not set")
     return url
 
 
