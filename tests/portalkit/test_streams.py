@@ -70,7 +70,7 @@ def test_published_events_are_handled_and_acknowledged(bus, redis_client):
     seen = []
     consumer = make_consumer(bus.client, lambda e, pipe: seen.append(e))
     consumer.ensure_group()
-    events = [ArticlePublished(article_id=i, slug=f"bai-{i}") for i in range(5)]
+    events = [ArticlePublished(article_id=i, slug=f"bai-{i}") for i in range(1, 6)]
     publish_all(bus, events)
     consumer.poll()
     assert [e.id for e in seen] == [e.id for e in events]
@@ -187,7 +187,7 @@ def test_sigkilled_consumers_lose_nothing_and_apply_nothing_twice(redis_url):
             publish_all(
                 bus,
                 [
-                    ArticleUpdated(article_id=n, slug=f"s{n}")
+                    ArticleUpdated(article_id=n + 1, slug=f"s{n + 1}")
                     for n in range(first, first + total // kills)
                 ],
             )

@@ -17,7 +17,7 @@ import redis
 from portalkit.dead_letters import DeadLetters
 from portalkit.entity_order import EntryKey, is_superseded
 from portalkit.events import Event, MalformedEvent, from_fields
-from portalkit.redis_client import UNAVAILABLE
+from portalkit.redis_errors import is_redis_trouble
 
 if TYPE_CHECKING:
     from portalkit.streams import Consumer
@@ -88,9 +88,9 @@ class EntryProcessor:
         """Run the handler; False (logged) when it raised for any reason but Redis."""
         try:
             self.consumer.handler(event, pipe)
-        except UNAVAILABLE:
-            raise
-        except Exception:
+        except Exception as exc:
+            if is_redis_trouble(exc):
+                raise  # Redis, not the event: the consumer waits and tries again
             log.exception(
                 "event handler failed; entry stays pending",
                 extra={"entry_id": entry_id, "event_type": event.type, "deliveries": deliveries},

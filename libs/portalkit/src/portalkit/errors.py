@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from portalkit.auth import Unauthorized, unauthorized_response
 from portalkit.problems import flatten_field_errors, problem
-from portalkit.redis_client import UNAVAILABLE
+from portalkit.redis_errors import is_redis_trouble
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +19,11 @@ RETRY_AFTER_S = 5
 
 
 def register_error_handlers(app: Flask, unavailable: Iterable[type[BaseException]] = ()) -> None:
-    """Answer errors as problems; ``unavailable`` adds exception types that mean 503."""
-    unavailable_types = tuple(UNAVAILABLE) + tuple(unavailable)
+    """Answer errors as problems; ``unavailable`` adds exception types that mean 503.
+
+    Redis trouble of every kind (:mod:`portalkit.redis_errors`) is a 503 too.
+    """
+    unavailable_types = tuple(unavailable)
 
     @app.errorhandler(Unauthorized)
     def _unauthorized(exc: Unauthorized) -> Response:
@@ -32,7 +35,7 @@ def register_error_handlers(app: Flask, unavailable: Iterable[type[BaseException
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        if isinstance(exc, unavailable_types):
+        if isinstance(exc, unavailable_types) or is_redis_trouble(exc):
             return unavailable_response(exc)
         log.exception("unhandled error")
         return problem(500, "an unexpected error occurred; it has been logged")

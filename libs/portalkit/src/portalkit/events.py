@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from portalkit.event_checks import (
+    POSITIVE,
+    MalformedEvent,
+    check_envelope,
+    known_fields,
+    parse_data,
+)
+
 ARTICLES_STREAM = "events:articles"
 WEATHER_STREAM = "events:weather"
 DEAD_LETTER_STREAM = "events:dead"
-
-
-class MalformedEvent(ValueError):
-    """A stream entry that is not a valid event of the contract."""
 
 
 def _now() -> str:
@@ -52,7 +56,7 @@ class ArticleEvent(Event):
 
     stream: ClassVar[str] = ARTICLES_STREAM
     source: str = "articles"
-    article_id: int
+    article_id: int = field(metadata=POSITIVE)
     slug: str
     category: str | None = None
     status: str = ""
@@ -115,20 +119,13 @@ def to_fields(event: Event) -> dict[str, str]:
 
 
 def from_fields(fields: dict[str, str]) -> Event:
-    """Parse a stream entry; raises :class:`MalformedEvent` for anything off-contract."""
-    try:
-        cls = EVENT_TYPES[fields["type"]]
-        data = json.loads(fields["data"])
-        if not isinstance(data, dict):
-            raise MalformedEvent("data is not a JSON object")
-        uuid.UUID(fields["id"])
-        return cls(
-            id=fields["id"],
-            occurred_at=fields["occurred_at"],
-            source=fields.get("source", ""),
-            **data,
-        )
-    except MalformedEvent:
-        raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedEvent(f"{type(exc).__name__}: {exc}") from None
+    """Parse a stream entry; raises :class:`MalformedEvent` for anything off-contract
+    (:mod:`portalkit.event_checks` says what is checked)."""
+    cls = EVENT_TYPES.get(str(fields.get("type")))
+    if cls is None:
+        raise MalformedEvent(f"unknown event type {str(fields.get('type'))[:64]!r}")
+    check_envelope(fields)
+    data = known_fields(cls, parse_data(fields.get("data")))
+    return cls(
+        id=fields["id"], occurred_at=fields["occurred_at"], source=fields.get("source", ""), **data
+    )

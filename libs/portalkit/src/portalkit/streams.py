@@ -21,7 +21,7 @@ from portalkit.apply_once import EntryProcessor, Handler
 from portalkit.dead_letters import DeadLetters
 from portalkit.entity_order import EntityOf, EntryKey, newest_by_entity
 from portalkit.events import Event, to_fields
-from portalkit.redis_client import UNAVAILABLE
+from portalkit.redis_errors import Backoff, Trouble, trouble
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +108,14 @@ class Consumer:
                 raise
 
     def run(self) -> None:
-        """Consume until :meth:`stop`; survives Redis restarts and flushes."""
+        """Consume until :meth:`stop`; rides out Redis restarts, flushes and a full memory.
+
+        Passing trouble (:mod:`portalkit.redis_errors`) is waited out with a backoff; a
+        group or stream that vanished is created again. Anything else is a bug and is
+        raised, which stops the process so that its supervisor starts it again.
+        """
         log.info("consumer starting", extra={"stream": self.stream, "group": self.group})
-        backoff = _FIRST_BACKOFF_S
+        backoff = Backoff(_FIRST_BACKOFF_S, _LAST_BACKOFF_S)
         group_ready = False
         while not self.stopping:
             try:
@@ -118,17 +123,17 @@ class Consumer:
                     self.ensure_group()
                     group_ready = True
                 self.poll()
-                backoff = _FIRST_BACKOFF_S
-            except redis.exceptions.ResponseError as exc:
-                if "NOGROUP" not in str(exc):
+                backoff.reset()
+            except redis.exceptions.RedisError as exc:
+                kind = trouble(exc)
+                if kind is None:
                     raise
-                log.warning("consumer group missing; recreating it", extra={"group": self.group})
                 group_ready = False
-            except UNAVAILABLE as exc:
-                log.warning("redis unavailable: %s", exc)
-                group_ready = False
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, _LAST_BACKOFF_S)
+                if kind is Trouble.LOST:
+                    log.warning("consumer group or stream lost; recreating: %s", exc)
+                else:
+                    log.warning("redis unavailable; retrying: %s", exc)
+                    self._stop.wait(backoff.next())
         log.info("consumer stopped", extra={"stream": self.stream, "group": self.group})
 
     # one round ------------------------------------------------------------------

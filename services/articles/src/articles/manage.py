@@ -1,4 +1,4 @@
-"""Operator commands (``python -m articles.manage upgrade|seed [--if-empty]``) and the
+"""Operator commands (``python -m articles.manage upgrade|seed [--if-empty]|reannounce``) and the
 functions tooling calls (health checks, benchmarks) instead of the service's internals.
 
 ``upgrade`` applies the Alembic migrations shipped in the package (the same ones on
@@ -73,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     seed_parser.add_argument(
         "--if-empty", action="store_true", help="only when there is no category yet"
     )
+    commands.add_parser(
+        "reannounce",
+        help="queue the state of every published article for the event stream "
+        "(after Redis lost its data; the relay also does it by itself)",
+    )
     args = parser.parse_args(argv)
     settings = start_process("articles", Settings.from_env)
     database = Database(settings.database_url)
@@ -80,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "upgrade":
             upgrade(database.engine)
             print("database schema is up to date")
+        elif args.command == "reannounce":
+            from articles.relay import Relay
+
+            count = Relay(settings, database).reannounce()
+            print(f"{count} published articles queued for the event stream")
         else:
             from articles.seed import seed
 

@@ -24,12 +24,16 @@ from articles.db import Database, normalize_url
 from articles.models import utcnow
 from articles.settings import Settings
 from portalkit.process import run_process
-from portalkit.redis_client import UNAVAILABLE, connect
+from portalkit.redis_client import connect
+from portalkit.redis_errors import Backoff, is_redis_trouble
 from portalkit.streams import EventBus
 
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY_S = 3600
+ANNOUNCED = "articles:relay:announced"
+"""Set once the stream has been told which articles are published; a Redis that lost its
+data has lost this key too, and the relay then tells the stream again."""
 
 
 class FileLock:
@@ -98,7 +102,8 @@ class Relay:
                 log.info("sent outbox rows pruned", extra={"rows": pruned})
         # Without Redis there is nothing to do; asking first keeps a round from holding
         # the database's write lock (SQLite) while the client waits out a dead server.
-        self.bus.client.ping()
+        if not self.bus.client.exists(ANNOUNCED):
+            self.reannounce()
         sent = 0
         while not self._stop.is_set():
             with self.database.write_session() as session:
@@ -110,9 +115,26 @@ class Relay:
                 break
         return sent
 
+    def reannounce(self) -> int:
+        """Queue the current state of every published article, then remember it was done.
+
+        Run when Redis holds no trace of an earlier announcement (a first start, or a Redis
+        that lost its data); ``python -m articles.manage reannounce`` runs it on demand.
+        """
+        count, after = 0, 0
+        while not self._stop.is_set():
+            with self.database.write_session() as session:
+                ids = store.reannounce_published(session, after)
+            if not ids:
+                break
+            count, after = count + len(ids), ids[-1]
+        self.bus.client.set(ANNOUNCED, utcnow().isoformat())
+        log.warning("published articles announced again", extra={"articles": count})
+        return count
+
     def run(self) -> None:
         log.info("relay starting", extra={"sqlite": self.database.sqlite})
-        backoff = self.settings.relay_interval_s
+        backoff = Backoff(0.1, 10.0)
         active = False
         while not self._stop.is_set():
             if self.lock is not None and not self.lock.acquire():
@@ -124,11 +146,13 @@ class Relay:
                 log.info("relay active")
             try:
                 self.run_once()
-                backoff = self.settings.relay_interval_s
-            except (*UNAVAILABLE, redis.exceptions.WatchError, DBAPIError) as exc:
+                backoff.reset()
+            except (redis.exceptions.RedisError, DBAPIError) as exc:
+                passing = isinstance(exc, (DBAPIError, redis.exceptions.WatchError))
+                if not (passing or is_redis_trouble(exc)):
+                    raise
                 log.warning("relay round failed; retrying: %s", exc)
-                backoff = min(max(backoff * 2, 0.1), 10.0)
-                self._stop.wait(backoff)
+                self._stop.wait(backoff.next())
                 continue
             self._stop.wait(self.settings.relay_interval_s)
         if self.lock is not None:

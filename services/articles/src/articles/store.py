@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from articles import outbox
 from articles.errors import Conflict, Invalid, NotFound, PreconditionFailed
@@ -353,3 +353,24 @@ def publish_due(
         session.flush()
         _event(session, ArticlePublished, article)
     return due
+
+
+def reannounce_published(session: Session, after_id: int = 0, limit: int = 500) -> list[int]:
+    """Record an ``article.updated`` with the state of published articles after ``after_id``.
+
+    For consumers that lost what they had learnt (a Redis restarted without its data):
+    the stream says again which articles are published. Returns the ids covered, in
+    order (none once past the last).
+    """
+    query = (
+        select(Article)
+        .where(Article.status == "published", Article.id > after_id)
+        .options(selectinload(Article.category))
+        .order_by(Article.id)
+        .limit(limit)
+    )
+    ids = []
+    for article in session.scalars(query):
+        _event(session, ArticleUpdated, article)
+        ids.append(article.id)
+    return ids

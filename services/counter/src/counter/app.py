@@ -14,7 +14,7 @@ from portalkit.app import flask_app
 from portalkit.http import init_http
 from portalkit.problems import problem
 from portalkit.process import start_process
-from portalkit.redis_client import connect, ping
+from portalkit.redis_client import accepts_writes, connect
 
 SERVICE = "counter"
 BATCH_ENDPOINT = "views.BatchViews"
@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     metrics = init_http(
         app,
         SERVICE,
-        ready_checks={"redis": lambda: ping(client)},
+        ready_checks={"redis": lambda: accepts_writes(client, SERVICE)},
         # Only the batch route takes large bodies; every other write stays under 16 KiB.
         max_body_bytes=VIEW_BODY_BYTES,
         body_limits={BATCH_ENDPOINT: settings.batch_body_bytes},

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+from portalkit.redis_client import glob_escape
+
 PREFIX = "counter:"
 ARTICLE_PREFIX = PREFIX + "article:"
 RANK_ALL = PREFIX + "rank:all"
@@ -18,6 +20,11 @@ TOP_PATTERN = PREFIX + "top:*"
 
 def article_prefix(article_id: int) -> str:
     return f"{ARTICLE_PREFIX}{article_id}:"
+
+
+def article_keys_pattern(article_id: int) -> str:
+    """A ``SCAN MATCH`` pattern for every key of one article, and of no other."""
+    return glob_escape(article_prefix(article_id)) + "*"
 
 
 def published(article_id: int) -> str:

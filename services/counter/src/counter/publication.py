@@ -53,7 +53,7 @@ def forget(article_id: int, pipe: redis.client.Pipeline, client: redis.Redis) ->
     it, and then finds the article unpublished and writes nothing.
     """
     member = str(article_id)
-    for key in client.scan_iter(match=keys.article_prefix(article_id) + "*", count=1000):
+    for key in client.scan_iter(match=keys.article_keys_pattern(article_id), count=1000):
         pipe.delete(key)
     for pattern in (keys.DAY_PATTERN, keys.TOP_PATTERN):
         for key in client.scan_iter(match=pattern, count=1000, _type="zset"):

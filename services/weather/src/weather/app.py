@@ -9,7 +9,7 @@ from portalkit.api import create_api
 from portalkit.app import flask_app
 from portalkit.http import init_http
 from portalkit.process import start_process
-from portalkit.redis_client import connect, ping
+from portalkit.redis_client import accepts_writes, connect
 from weather import extensions
 from weather.api import SLUG_DOC, SlugConverter, blp
 from weather.celery_app import celery_config, celery_init_app
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     metrics = init_http(
         app,
         SERVICE,
-        ready_checks={"redis": lambda: ping(client)},
+        ready_checks={"redis": lambda: accepts_writes(client, SERVICE)},
         unavailable=(OperationalError,),
     )
     metrics.register(WeatherCollector(fetcher))

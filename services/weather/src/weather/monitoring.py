@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
+import redis
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from portalkit.redis_client import UNAVAILABLE
 from weather.fetcher import Fetcher
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class WeatherCollector(Collector):
             latest = fetcher.store.latest_many(slugs)
             breaker = fetcher.breaker.state()
             now = fetcher.store.now()
-        except UNAVAILABLE as exc:
+        except redis.RedisError as exc:
             log.warning("weather figures unavailable: %s", exc)
             return
         fetches = CounterMetricFamily(

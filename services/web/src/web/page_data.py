@@ -16,8 +16,6 @@ import redis
 from flask import g
 from prometheus_client import Counter
 
-from portalkit.redis_client import UNAVAILABLE
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -82,7 +80,7 @@ class PageDataCache:
     def get(self, key: str) -> Any | None:
         try:
             raw = self.client.get(key)
-        except UNAVAILABLE as exc:
+        except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
             self.count("unavailable")
             return None
@@ -99,7 +97,7 @@ class PageDataCache:
             return
         try:
             self.client.set(key, json.dumps(value, ensure_ascii=False), ex=ttl_s)
-        except UNAVAILABLE as exc:
+        except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
 
     def fetch(self, key: str, ttl_s: int, load: Callable[[], T]) -> T:
@@ -121,7 +119,7 @@ class PageDataCache:
         """
         try:
             raw, generation = self.client.mget(key, generation_key)
-        except UNAVAILABLE as exc:
+        except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
             self.count("unavailable")
             return load()
@@ -144,7 +142,7 @@ class PageDataCache:
         except (AttributeError, RuntimeError):
             try:
                 generation = self.client.get(LIST_GENERATION) or "0"
-            except UNAVAILABLE:
+            except redis.RedisError:
                 generation = "x"
         digest = hashlib.sha1(
             json.dumps(params, sort_keys=True).encode(), usedforsecurity=False

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from flask import Flask, Response, current_app, g, request
 
-from portalkit.redis_client import UNAVAILABLE
 from web import extensions
 from web.fanout import incomplete
 from web.i18n import current_language
@@ -60,7 +60,7 @@ class RenderedPageCache:
         """``(body, generations)``: the page if still current, and the generations now."""
         try:
             stored, lists, weather = self.client.mget(key, LIST_GENERATION, WEATHER_GENERATION)
-        except UNAVAILABLE as exc:
+        except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
             self.count("page_unavailable")
             return None, None
@@ -78,7 +78,7 @@ class RenderedPageCache:
     def store(self, key: str, generations: str, body: str) -> None:
         try:
             self.client.set(key, f"{generations}\n{body}", ex=self.ttl_s)
-        except UNAVAILABLE as exc:
+        except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
 
 
