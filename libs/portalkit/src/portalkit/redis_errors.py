@@ -14,7 +14,7 @@ import redis
 
 # Errors redis-py gives a class of their own (LOADING is a BusyLoadingError, itself a
 # ConnectionError); these mean the server cannot serve us for now, not that we are wrong.
-_PASSING_TYPES = (
+PASSING_TYPES = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     redis.exceptions.OutOfMemoryError,  # OOM: maxmemory reached with noeviction
@@ -39,7 +39,7 @@ def trouble(exc: BaseException) -> Trouble | None:
     cause = exc.__cause__
     if cause is not None and not isinstance(exc, redis.exceptions.RedisError):
         return trouble(cause)  # e.g. kombu's OperationalError raised from a redis error
-    if isinstance(exc, _PASSING_TYPES):
+    if isinstance(exc, PASSING_TYPES):
         return Trouble.PASSING
     if isinstance(exc, redis.exceptions.ResponseError):
         code = str(exc).split(" ", 1)[0].upper()

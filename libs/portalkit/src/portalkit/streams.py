@@ -19,7 +19,7 @@ import redis
 
 from portalkit.apply_once import EntryProcessor, Handler
 from portalkit.dead_letters import DeadLetters
-from portalkit.entity_order import EntityOf, EntryKey, newest_by_entity
+from portalkit.entity_order import EntityOf, EntryKey, entry_key, newest_by_entity
 from portalkit.events import Event, to_fields
 from portalkit.redis_errors import Backoff, Trouble, trouble
 
@@ -86,6 +86,7 @@ class Consumer:
     def __post_init__(self) -> None:
         self._stop = threading.Event()
         self._last_claim = 0.0
+        self._last_read: str | None = None
         dead_letters = DeadLetters(self.client, self.stream, self.group, self.dead_maxlen)
         self.processor = EntryProcessor(self, dead_letters)
 
@@ -100,12 +101,28 @@ class Consumer:
 
     def ensure_group(self) -> None:
         """Create the group (and the stream) unless it exists."""
+        start = self._group_start()
         try:
-            self.client.xgroup_create(self.stream, self.group, id=self.start_id, mkstream=True)
-            log.info("created consumer group", extra={"stream": self.stream, "group": self.group})
+            self.client.xgroup_create(self.stream, self.group, id=start, mkstream=True)
+            log.info(
+                "created consumer group",
+                extra={"stream": self.stream, "group": self.group, "start": start},
+            )
         except redis.exceptions.ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+
+    def _group_start(self) -> str:
+        """Where a new group starts: ``start_id`` the first time; a group created again (it
+        vanished with a flush or a restart) starts after the last entry this consumer read,
+        or at the stream's beginning when the stream was started again behind it."""
+        if self._last_read is None:
+            return self.start_id
+        try:
+            last = self.client.xinfo_stream(self.stream)["last-generated-id"]
+        except redis.exceptions.ResponseError:
+            return "0"  # no stream: whatever is added from now on is new
+        return self._last_read if entry_key(last) >= entry_key(self._last_read) else "0"
 
     def run(self) -> None:
         """Consume until :meth:`stop`; rides out Redis restarts, flushes and a full memory.
@@ -145,6 +162,8 @@ class Consumer:
             self.group, self.name, {self.stream: ">"}, count=self.batch, block=self.block_ms
         )
         for _stream, entries in reply or []:
+            if entries:
+                self._last_read = entries[-1][0]
             count += self._process(entries, self.lookahead_new)
         return count
 

@@ -38,10 +38,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     tls = {"ssl_cert_reqs": ssl.CERT_REQUIRED} if settings.redis_url.startswith("rediss:") else None
     return {
         "broker_url": broker_url(settings.redis_url),
+        # Rides out a full or read-only Redis (a unix socket URL names kombu's own).
+        "broker_transport": "weather.broker:Transport",
         "broker_use_ssl": tls,
         "redbeat_redis_use_ssl": tls,
         "broker_transport_options": {"global_keyprefix": "weather:celery:"},
         "broker_connection_retry_on_startup": True,
+        # A worker waits out a Redis outage of any length rather than exiting.
+        "broker_connection_max_retries": None,
         "task_ignore_result": True,
         "result_expires": None,
         "task_default_queue": "weather",
