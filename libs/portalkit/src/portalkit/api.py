@@ -7,11 +7,15 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from flask import Flask
+from flask import Flask, Request
+from flask_smorest import abort
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import HTTPException
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from portalkit.errors import http_exception_response
+from portalkit.json_limits import JSONTooComplex, NumberOutOfRange, bounded_loads
 from portalkit.problems import PROBLEM_MIMETYPE
 
 
@@ -23,6 +27,26 @@ class ProblemSchema(ma.Schema):
     status = ma.fields.Integer(required=True)
     detail = ma.fields.String(required=True)
     errors = ma.fields.Dict(metadata={"description": "field -> messages, for validation errors"})
+
+
+class BoundedParser(FlaskParser):
+    """webargs' parser reading JSON bodies within :mod:`portalkit.json_limits`."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        if not is_json_request(req):
+            return missing
+        try:
+            return bounded_loads(req.get_data(cache=True))
+        except NumberOutOfRange as exc:
+            abort(422, messages={"json": exc.errors})
+        except JSONTooComplex as exc:
+            raise BadRequest(f"the JSON body is refused: {exc}") from None
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint whose arguments are parsed by :class:`BoundedParser`."""
+
+    ARGUMENTS_PARSER = BoundedParser()
 
 
 class Api(flask_smorest.Api):

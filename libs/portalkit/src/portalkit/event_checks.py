@@ -1,25 +1,25 @@
 """Checks on a stream entry before it becomes an event: sizes, nesting, each field's type.
 
 A consumer applies only what passes; anything else is dead-lettered with the reason
-(docs/events.md). Fields a newer producer adds are ignored, within the same limits.
+(docs/reliability.md). Fields a newer producer adds are ignored, within the same limits.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import types
 import typing
 import uuid
 from datetime import datetime
 from typing import Any
 
+from portalkit.json_limits import MAX_INT, bounded_loads
+
 MAX_DATA_CHARS = 64 * 1024
 MAX_DEPTH = 8
 MAX_TEXT_CHARS = 2048
 MAX_ITEMS = 200
-MAX_INT = 2**63 - 1
 POSITIVE = {"minimum": 1}
 """Field metadata of an identifier: an integer from 1 up."""
 
@@ -35,37 +35,12 @@ def parse_data(raw: object) -> dict[str, Any]:
     if len(raw) > MAX_DATA_CHARS:
         raise MalformedEvent(f"data is longer than {MAX_DATA_CHARS} characters")
     try:
-        data = json.loads(raw, parse_constant=_no_constant)
-    except RecursionError:
-        raise MalformedEvent(f"data is nested deeper than {MAX_DEPTH} levels") from None
+        data = bounded_loads(raw, MAX_DEPTH)
     except ValueError as exc:
-        raise MalformedEvent(f"data is not JSON: {exc}") from None
+        raise MalformedEvent(f"data is not JSON within limits: {exc}") from None
     if not isinstance(data, dict):
         raise MalformedEvent("data is not a JSON object")
-    if depth(data) > MAX_DEPTH:
-        raise MalformedEvent(f"data is nested deeper than {MAX_DEPTH} levels")
     return data
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number")
-
-
-def depth(value: Any) -> int:
-    """How deep lists and objects nest in ``value`` (a scalar is 0), without recursion."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in children)
-    return deepest
 
 
 def check_envelope(fields: dict[str, Any]) -> None:

@@ -2,7 +2,8 @@
 
 :func:`init_http` gives an app: problem+json for every error, ``X-Request-ID`` kept or
 made and echoed, ``/healthz``, ``/readyz`` with pluggable checks, ``/metrics``, a body
-size limit, and (for JSON APIs) 415 for a body that is not JSON.
+size limit, JSON bodies read within limits (:mod:`portalkit.json_limits`), and (for JSON
+APIs) 415 for a body that is not JSON.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask import Flask, Request, Response, current_app, request
 
 from portalkit.errors import register_error_handlers
 from portalkit.extensions import AppSlot
+from portalkit.json_limits import init_json_limits
 from portalkit.logging import request_id_var
 from portalkit.metrics import Metrics
 from portalkit.probes import ReadyCheck, register_probes
@@ -73,6 +75,7 @@ def init_http(
     app.before_request(request_start_hook(limits, json_api))
     app.after_request(request_end_hook(metrics))
     app.teardown_request(reset_request_id)
+    init_json_limits(app)
     register_error_handlers(app, unavailable)
     register_probes(app, service, dict(ready_checks or {}), metrics)
     return metrics

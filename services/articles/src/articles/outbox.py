@@ -84,6 +84,13 @@ def oldest_unsent(connection: Connection) -> datetime | None:
     ).scalar()
 
 
+def nothing_sent_yet(session: Session) -> bool:
+    """Whether the outbox has pending rows and has never sent one (a first start)."""
+    sent = session.scalar(select(OutboxEvent.id).where(OutboxEvent.sent_at.is_not(None)).limit(1))
+    pending = session.scalar(select(OutboxEvent.id).where(OutboxEvent.sent_at.is_(None)).limit(1))
+    return sent is None and pending is not None
+
+
 def prune(session: Session, older_than: datetime) -> int:
     """Delete rows sent before ``older_than``; pending rows are never touched."""
     result = session.execute(

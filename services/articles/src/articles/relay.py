@@ -103,7 +103,7 @@ class Relay:
         # Without Redis there is nothing to do; asking first keeps a round from holding
         # the database's write lock (SQLite) while the client waits out a dead server.
         if not self.bus.client.exists(ANNOUNCED):
-            self.reannounce()
+            self.reannounce(unless_all_pending=True)
         sent = 0
         while not self._stop.is_set():
             with self.database.write_session() as session:
@@ -115,21 +115,27 @@ class Relay:
                 break
         return sent
 
-    def reannounce(self) -> int:
+    def reannounce(self, unless_all_pending: bool = False) -> int:
         """Queue the current state of every published article, then remember it was done.
 
-        Run when Redis holds no trace of an earlier announcement (a first start, or a Redis
-        that lost its data); ``python -m articles.manage reannounce`` runs it on demand.
+        Run when Redis holds no trace of an earlier announcement (a Redis that lost its
+        data, or a first start); ``python -m articles.manage reannounce`` runs it on demand.
+        With ``unless_all_pending``, a database whose whole history is still waiting in the
+        outbox (nothing was ever sent) is left to the outbox.
         """
-        count, after = 0, 0
-        while not self._stop.is_set():
+        count = 0
+        with self.database.read_session() as session:
+            skip = unless_all_pending and outbox.nothing_sent_yet(session)
+        after = 0
+        while not skip and not self._stop.is_set():
             with self.database.write_session() as session:
                 ids = store.reannounce_published(session, after)
             if not ids:
                 break
             count, after = count + len(ids), ids[-1]
         self.bus.client.set(ANNOUNCED, utcnow().isoformat())
-        log.warning("published articles announced again", extra={"articles": count})
+        if count:
+            log.warning("published articles announced again", extra={"articles": count})
         return count
 
     def run(self) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from articles import queries, store, versions
 from articles.api import cached
@@ -28,7 +27,7 @@ from articles.errors import NotFound
 from articles.extensions import count_write, database
 from articles.models import Article
 from articles.representation import article_dict, etag
-from portalkit.api import BEARER
+from portalkit.api import BEARER, Blueprint
 from portalkit.auth import Unauthorized, require_token, token_holder
 
 blp = Blueprint(

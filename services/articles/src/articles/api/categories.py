@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from articles.api.schemas import SLUG, CategoryCreateSchema, CategorySchema, CategoryTreeSchema
 from articles.categories import CategoryTree, create_category
 from articles.errors import NotFound
 from articles.extensions import count_write, database
-from portalkit.api import BEARER
+from portalkit.api import BEARER, Blueprint
 from portalkit.auth import require_token
 
 blp = Blueprint(

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from flask import Response, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from articles.errors import NotFound
+from portalkit.api import Blueprint
 
 MEDIA_DIR = Path(__file__).resolve().parent.parent / "media"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}\.svg$")

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from counter.api.schemas import (
     BatchResultSchema,
@@ -27,7 +26,7 @@ from counter.api.view_fields import MAX_ARTICLE_ID, VIEW, load_plain
 from counter.counting import Outcome, View
 from counter.extensions import view_counter, views_metric
 from counter.visitors import client_address
-from portalkit.api import BEARER
+from portalkit.api import BEARER, Blueprint
 from portalkit.auth import require_token
 from portalkit.http import app_metrics, json_answer, json_bytes
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from werkzeug.routing import BaseConverter
 
-from portalkit.api import BEARER
+from portalkit.api import BEARER, Blueprint
 from portalkit.auth import require_token
 from portalkit.problems import problem
 from weather.api.schemas import LocationListSchema, RefreshSchema, WeatherSchema
