@@ -139,6 +139,8 @@ def main() -> int:
                 [python, "-m", "articles.manage", "seed", "--if-empty"], env=env, check=True
             )
         web_port = env.get("WEB_PORT", "8000")
+        # Feeds, the sitemap and canonical links name this address, not a request's Host.
+        env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{web_port}")
         print(f"starting the Procfile; the portal will be at http://127.0.0.1:{web_port}/")
         honcho = subprocess.Popen(
             [sys.executable, "-m", "honcho", "-f", str(ROOT / "Procfile"), "start"],

@@ -8,7 +8,12 @@ import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread" if threads > 1 else "sync"
+# gthread, except that a request reaches a thread only once its head has arrived, and
+# gunicorn's own errors are problem+json (portalkit/gunicorn_worker.py).
+worker_class = "portalkit.gunicorn_worker.GuardedThreadWorker"
+read_timeout = float(os.environ.get("HTTP_READ_TIMEOUT_S", "10"))
+"""Seconds a client has to send a request's head, and each piece of its body; a slower
+one is disconnected. Read by the worker, not by gunicorn."""
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 
 import marshmallow as ma
@@ -20,10 +21,14 @@ MAX_ID = 2**31 - 1
 
 
 class Text(fields.String):
-    """A string the databases can store: no NUL character, no lone surrogate."""
+    """A string the databases can store (no NUL character, no lone surrogate), in NFC.
+
+    Vietnamese sent decomposed (NFD, as some editors and phones send it) is composed, so
+    the same title is stored, shown and compared the same way however it was typed.
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
+        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs))
         if "\x00" in text:
             raise ma.ValidationError("must not contain NUL characters")
         try:

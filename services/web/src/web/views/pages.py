@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
@@ -207,7 +208,7 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
 @bp.get("/search")
 def search() -> str:
     api = api_client()
-    query = request.args.get("q", "").strip()[:200]
+    query = unicodedata.normalize("NFC", request.args.get("q", "")).strip()[:200]
     page, size = page_number(), per_page()
     got = gather(
         categories=api.categories,
