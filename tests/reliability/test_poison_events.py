@@ -197,3 +197,25 @@ def test_poison_events_are_dead_lettered_with_a_reason_and_change_nothing(tmp_pa
     assert after == before, line
     assert third["counted"] is True and fourth["counted"] is True, line
     assert all(alive.values()), line
+
+
+def test_a_consumer_thread_that_fails_takes_its_process_down(tmp_path):
+    """A failure that is not Redis trouble (here the weather stream replaced by a string)
+    ends web-consumer with status 1, for its supervisor to start it again; its other
+    thread does not carry on alone, unseen."""
+    server = RedisServer().start()
+    stack = Stack(tmp_path, server.url)
+    client = connect(server.url)
+    try:
+        stack.start("web-consumer")
+        wait_until(lambda: len(client.xinfo_groups(WEATHER_STREAM)) == 1, timeout=30)
+        client.delete(WEATHER_STREAM)
+        client.set(WEATHER_STREAM, "not a stream")
+        proc = stack.processes["web-consumer"]
+        wait_until(lambda: not proc.alive(), timeout=30)
+        code = proc.proc.returncode
+        line = figures("consumer-failure", exit_code=code)
+    finally:
+        stack.close()
+        server.cleanup()
+    assert code == 1, line
