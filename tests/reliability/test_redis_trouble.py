@@ -4,7 +4,7 @@ a restart without persistence, and a full memory (``maxmemory`` with ``noevictio
 In each case views, article writes, weather refreshes and page reads keep flowing
 (:mod:`traffic`). Asserted: no process exits; every answer is a success or a 503
 problem+json, never a 500; and the portal comes back by itself: an article published
-before the trouble counts views again, a new article reaches the web's home page, the
+before the trouble counts views again, a new article shows in the web's search, the
 weather is fetched again, and weather-beat holds its lock.
 """
 
@@ -86,8 +86,10 @@ def counts_a_view(stack: Stack, article_id: int) -> bool:
     return reply.status_code == 200 and reply.json()["counted"] is True
 
 
-def on_home_page(stack: Stack, title: str) -> bool:
-    reply = requests.get(stack.url("web") + "/", timeout=5)
+def found_on_the_web(stack: Stack, title: str) -> bool:
+    """The web's search (its cached lists, dropped by web-consumer) shows the article."""
+    word = title.rsplit(" ", 1)[1]
+    reply = requests.get(stack.url("web") + "/search", params={"q": word}, timeout=5)
     return reply.status_code == 200 and title in reply.text
 
 
@@ -108,10 +110,10 @@ def exited(stack: Stack) -> dict[str, str]:
 
 def recovered(stack: Stack, article_id: int, since: float) -> dict[str, float]:
     """Wait (at most RECOVERY_S each) for the portal to work again; seconds each took."""
-    title = f"Bài mới sau sự cố {uuid.uuid4().hex[:6]}"
+    title = f"Bài mới sau sự cố {uuid.uuid4().hex[:8]}"
     steps = {
         "old_article_counts": lambda: counts_a_view(stack, article_id),
-        "new_article_on_web": lambda: on_home_page(stack, title),
+        "new_article_on_web": lambda: found_on_the_web(stack, title),
         "weather_fetched": lambda: weather_fetched_after(stack, since),
     }
     taken = {}
@@ -122,8 +124,13 @@ def recovered(stack: Stack, article_id: int, since: float) -> dict[str, float]:
         try:
             wait_until(check, timeout=RECOVERY_S, interval=0.2)
         except AssertionError as exc:
+            client = redis.Redis.from_url(stack.env["REDIS_URL"], decode_responses=True)
+            groups = client.xinfo_groups("events:articles")
+            stream = client.xinfo_stream("events:articles")
             logs = {name: stack.output(name)[-3000:] for name in stack.processes}
-            raise AssertionError(f"{step}: {exc}; taken: {taken}; logs: {logs}") from None
+            raise AssertionError(
+                f"{step}: {exc}; taken: {taken}; groups: {groups}; stream: {stream}; logs: {logs}"
+            ) from None
         taken[step] = round(time.monotonic() - started, 1)
     return taken
 
