@@ -11,7 +11,7 @@ import uuid
 import pytest
 import redis
 import requests
-from reliability_kit import figures
+from reliability_kit import figures, new_view
 
 from portalkit.events import (
     ARTICLES_STREAM,
@@ -28,7 +28,6 @@ from support.stack import Stack
 
 pytestmark = pytest.mark.slow
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36"
 DEEP = 100_000
 
 
@@ -120,13 +119,7 @@ def views(stack: Stack, *ids: int) -> dict[str, int]:
 
 
 def view(stack: Stack, article_id: int) -> dict:
-    reply = requests.post(
-        stack.url("counter") + "/v1/views",
-        json={"article_id": article_id, "visitor_id": uuid.uuid4().hex},
-        headers={"User-Agent": BROWSER},
-        timeout=10,
-    )
-    return reply.json()
+    return new_view(stack.url("counter"), article_id)
 
 
 def caught_up(client: redis.Redis, stream: str, groups: set[str]) -> bool:

@@ -9,13 +9,12 @@ article either exists with its images, tags and outbox event, or does not exist 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from reliability_kit import figures, via_port
+from reliability_kit import Callers, figures, via_port
 from sqlalchemy import create_engine, text
 
 from support.databases import with_search_path
@@ -62,17 +61,14 @@ def proxied_stack(postgres_schema, tmp_path):
         redis_server.cleanup()
 
 
-class Editors:
-    """Threads that create articles one after another and keep every answer."""
+class Editors(Callers):
+    """Threads that create articles one after another and keep every answer:
+    (tag, status or error name, body, content type)."""
 
     def __init__(self, stack: Stack) -> None:
         self.url = stack.url("articles") + "/v1/articles"
         self.auth = stack.auth
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        # (tag, status or error name, body, content type)
-        self.answers: list[tuple[str, int | str, dict, str | None]] = []
-        self.threads = [threading.Thread(target=self._write, args=(n,)) for n in range(WRITERS)]
+        super().__init__([(self._write, (n,)) for n in range(WRITERS)])
 
     def _write(self, writer: int) -> None:
         session = requests.Session()
@@ -87,19 +83,8 @@ class Editors:
                 answer = (tag, reply.status_code, reply.json(), reply.headers.get("Content-Type"))
             except (requests.RequestException, ValueError) as exc:
                 answer = (tag, type(exc).__name__, {}, "")
-            with self.lock:
-                self.answers.append(answer)
+            self.keep(answer)
             time.sleep(0.02)
-
-    def __enter__(self) -> Editors:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
 
 
 def stored_articles(direct_url: str) -> dict[str, dict]:

@@ -12,12 +12,11 @@ countable, and both groups read it with nothing left pending).
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
 import requests
-from reliability_kit import figures
+from reliability_kit import Callers, figures
 
 from portalkit.events import ARTICLES_STREAM, ArticlePublished
 from portalkit.redis_client import connect
@@ -32,15 +31,12 @@ READERS = 4
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36"
 
 
-class Readers:
+class Readers(Callers):
     """Threads that view articles as new visitors, keeping every answer."""
 
     def __init__(self, url: str) -> None:
         self.url = url + "/v1/views"
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        self.answers: list[tuple[int, int | str, bool, str]] = []
-        self.threads = [threading.Thread(target=self._read, args=(n,)) for n in range(READERS)]
+        super().__init__([(self._read, (n,)) for n in range(READERS)])
 
     def _read(self, reader: int) -> None:
         session = requests.Session()
@@ -57,22 +53,11 @@ class Readers:
                 answer = (article, reply.status_code, counted, reply.headers["Content-Type"])
             except requests.RequestException as exc:
                 answer = (article, type(exc).__name__, False, "")
-            with self.lock:
-                self.answers.append(answer)
+            self.keep(answer)
 
     def count(self, status: int) -> int:
         with self.lock:
             return sum(answer[1] == status for answer in self.answers)
-
-    def __enter__(self) -> Readers:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
 
 
 def caught_up(client, groups: set[str]) -> bool:

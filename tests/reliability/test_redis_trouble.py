@@ -17,25 +17,15 @@ from collections.abc import Iterator
 import pytest
 import redis
 import requests
-from reliability_kit import figures
-from traffic import BROWSER, CATEGORY, Traffic
+from reliability_kit import BROWSER, figures, new_view
+from traffic import CATEGORY, Traffic
 
 from support.servers import RedisServer, wait_until
-from support.stack import Stack
+from support.stack import Stack, procfile
 
 pytestmark = pytest.mark.slow
 
-PROCESSES = (
-    "articles",
-    "articles-relay",
-    "counter",
-    "counter-consumer",
-    "weather",
-    "weather-worker",
-    "weather-beat",
-    "web",
-    "web-consumer",
-)
+PROCESSES = tuple(procfile())  # every process of the Procfile
 RECOVERY_S = 30
 BEAT_LOCK = "weather:redbeat::lock"
 
@@ -77,13 +67,7 @@ def publish(stack: Stack, title: str) -> dict:
 
 
 def counts_a_view(stack: Stack, article_id: int) -> bool:
-    reply = requests.post(
-        stack.url("counter") + "/v1/views",
-        json={"article_id": article_id, "visitor_id": uuid.uuid4().hex},
-        headers={"User-Agent": BROWSER},
-        timeout=5,
-    )
-    return reply.status_code == 200 and reply.json()["counted"] is True
+    return new_view(stack.url("counter"), article_id).get("counted") is True
 
 
 def found_on_the_web(stack: Stack, title: str) -> bool:
@@ -135,45 +119,44 @@ def recovered(stack: Stack, article_id: int, since: float) -> dict[str, float]:
     return taken
 
 
-def test_a_flushall_under_traffic_takes_nothing_down_and_the_portal_relearns(portal):
+def ride_out(portal, name: str, trouble, seen: dict | None = None) -> str:
+    """Run ``trouble(server, traffic)`` under traffic, wait for recovery, assert that no
+    process exited and nothing answered a 500; the line of figures (with ``seen``, what
+    ``trouble`` noted)."""
     stack, server, article_id = portal
-    client = redis.Redis.from_url(server.url)
     with Traffic(stack, article_id) as traffic:
-        wait_until(lambda: sum(sum(c.values()) for c in traffic.statuses().values()) > 40, 60)
-        flushed_at = time.time()
-        client.flushall()
-        taken = recovered(stack, article_id, flushed_at)
+        wait_until(traffic.flowing, timeout=60)
+        since = trouble(server, traffic)
+        taken = recovered(stack, article_id, since)
     line = figures(
-        "flushall",
+        name,
         statuses={kind: dict(counts) for kind, counts in traffic.statuses().items()},
         server_errors=len(traffic.server_errors()),
         exited=sorted(exited(stack)),
         **taken,
+        **(seen or {}),
     )
     assert not exited(stack), exited(stack)
     assert traffic.server_errors() == [], line
-    wait_until(lambda: client.exists(BEAT_LOCK), timeout=RECOVERY_S)
+    return line
 
 
-def test_redis_stopped_for_five_seconds_is_ridden_out(portal):
-    stack, server, article_id = portal
-    client = redis.Redis.from_url(server.url)
-    with Traffic(stack, article_id) as traffic:
-        wait_until(lambda: sum(sum(c.values()) for c in traffic.statuses().values()) > 40, 60)
-        server.kill()
-        time.sleep(5)  # the outage itself: nothing is asserted on time
-        restarted_at = time.time()
-        server.start()
-        taken = recovered(stack, article_id, restarted_at)
-    line = figures(
-        "redis-restart",
-        statuses={kind: dict(counts) for kind, counts in traffic.statuses().items()},
-        server_errors=len(traffic.server_errors()),
-        exited=sorted(exited(stack)),
-        **taken,
-    )
-    assert not exited(stack), exited(stack)
-    assert traffic.server_errors() == [], line
+def flush(server: RedisServer, _traffic: Traffic) -> float:
+    redis.Redis.from_url(server.url).flushall()
+    return time.time()
+
+
+def restart_empty_after_five_seconds(server: RedisServer, _traffic: Traffic) -> float:
+    server.kill()
+    time.sleep(5)  # the outage itself: nothing is asserted on time
+    server.start()
+    return time.time()
+
+
+@pytest.mark.parametrize("trouble", [flush, restart_empty_after_five_seconds])
+def test_a_redis_that_loses_its_data_under_traffic_takes_nothing_down(portal, trouble):
+    ride_out(portal, trouble.__name__, trouble)
+    client = redis.Redis.from_url(portal[1].url)
     wait_until(lambda: client.exists(BEAT_LOCK), timeout=RECOVERY_S)
 
 
@@ -197,10 +180,11 @@ def fill_to_the_brim(client: redis.Redis) -> None:
 
 
 def test_a_full_redis_answers_503_pages_still_render_and_all_recovers(portal):
-    stack, server, article_id = portal
-    client = redis.Redis.from_url(server.url)
-    with Traffic(stack, article_id) as traffic:
-        wait_until(lambda: sum(sum(c.values()) for c in traffic.statuses().values()) > 40, 60)
+    stack, _server, article_id = portal
+    seen: dict[str, object] = {}
+
+    def fill_then_free(server: RedisServer, traffic: Traffic) -> float:
+        client = redis.Redis.from_url(server.url)
         fill_to_the_brim(client)
         full_at = len(traffic.answers)
         view = requests.post(
@@ -209,30 +193,21 @@ def test_a_full_redis_answers_503_pages_still_render_and_all_recovers(portal):
             headers={"User-Agent": BROWSER},
             timeout=20,
         )
-        readiness = {
+        seen["view"] = (view.status_code, view.headers["Content-Type"])
+        seen["readyz"] = {
             name: requests.get(stack.url(name) + "/readyz", timeout=20).status_code
             for name in ("counter", "weather")
         }
-        page = requests.get(stack.url("web") + "/", timeout=20)
+        seen["page"] = requests.get(stack.url("web") + "/", timeout=20).status_code
         wait_until(lambda: len(traffic.answers) > full_at + 40, timeout=60)
         for key in client.scan_iter("test:filler:*"):
             client.delete(key)
         client.config_set("maxmemory", 0)
-        freed_at = time.time()
-        taken = recovered(stack, article_id, freed_at)
-    line = figures(
-        "redis-full",
-        statuses={kind: dict(counts) for kind, counts in traffic.statuses().items()},
-        view_while_full=view.status_code,
-        readyz_while_full=readiness,
-        page_while_full=page.status_code,
-        server_errors=len(traffic.server_errors()),
-        exited=sorted(exited(stack)),
-        **taken,
-    )
-    assert view.status_code == 503, line
-    assert view.headers["Content-Type"].startswith("application/problem+json"), line
-    assert readiness == {"counter": 503, "weather": 503}, line
-    assert page.status_code == 200, line
-    assert not exited(stack), exited(stack)
-    assert traffic.server_errors() == [], line
+        return time.time()
+
+    line = ride_out(portal, "redis-full", fill_then_free, seen)
+    status, content_type = seen["view"]
+    assert status == 503, line
+    assert content_type.startswith("application/problem+json"), line
+    assert seen["readyz"] == {"counter": 503, "weather": 503}, line
+    assert seen["page"] == 200, line

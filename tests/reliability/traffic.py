@@ -8,30 +8,26 @@ web's home page. Each answer is kept as (kind, status, content type).
 from __future__ import annotations
 
 import itertools
-import threading
 from collections import Counter
 
 import requests
+from reliability_kit import BROWSER, Callers
 
 from support.stack import Stack
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/124.0 Safari/537.36"
 CATEGORY = "tin-trong-tinh"
 
 
-class Traffic:
-    """Threads calling the stack until stopped; ``answers`` holds what came back."""
+class Traffic(Callers):
+    """Threads calling the stack until stopped; ``answers`` holds (kind, status, type)."""
 
     def __init__(self, stack: Stack, article_id: int) -> None:
         self.stack = stack
         self.article_id = article_id
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        self.answers: list[tuple[str, int | str, str]] = []
         self.numbers = itertools.count()
         calls = {"view": self._view, "write": self._write, "refresh": self._refresh}
         calls["page"] = self._page
-        self.threads = [threading.Thread(target=self._loop, args=item) for item in calls.items()]
+        super().__init__([(self._loop, item) for item in calls.items()])
 
     def _loop(self, kind: str, call) -> None:
         session = requests.Session()
@@ -41,8 +37,7 @@ class Traffic:
                 answer = (kind, reply.status_code, reply.headers.get("Content-Type", ""))
             except requests.RequestException as exc:
                 answer = (kind, type(exc).__name__, "")
-            with self.lock:
-                self.answers.append(answer)
+            self.keep(answer)
             self.stop.wait(0.02)
 
     def _view(self, session: requests.Session, number: int) -> requests.Response:
@@ -71,6 +66,9 @@ class Traffic:
     def _page(self, session: requests.Session, _number: int) -> requests.Response:
         return session.get(self.stack.url("web") + "/", timeout=20)
 
+    def flowing(self) -> bool:
+        return len(self.answers) > 40
+
     def statuses(self) -> dict[str, Counter]:
         by_kind: dict[str, Counter] = {}
         with self.lock:
@@ -87,13 +85,3 @@ class Traffic:
                 if not (isinstance(answer[1], int) and answer[1] < 500)
                 and not (answer[1] == 503 and answer[2].startswith("application/problem+json"))
             ]
-
-    def __enter__(self) -> Traffic:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
