@@ -25,6 +25,7 @@ from gunicorn.workers.gthread import ThreadWorker
 from portalkit.problems import PROBLEM_MIMETYPE, TYPE_BASE
 
 _HEAD_END = b"\r\n\r\n"
+_WHOLE, _MORE, _GONE = "whole", "more", "gone"
 _STATUS_LINE = re.compile(rb"^HTTP/1\.1 (\d{3}) ([^\r\n]*)")
 _MESSAGE = re.compile(rb"</h1>\s*(.*?)\s*</body>", re.S)
 
@@ -55,41 +56,55 @@ class GuardedThreadWorker(ThreadWorker):
         conn.partial_head = bytearray(conn.parser.unreader.take_buffered() if conn.parser else b"")
         conn.timeout = time.monotonic() + self.read_timeout
         conn.sock.setblocking(False)
-        self.reading_heads.append(conn)
-        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read_head, conn))
+        state = self._take_head(conn)  # usually the whole head is there already
+        if state == _MORE:
+            self.reading_heads.append(conn)
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read_head, conn))
+        else:
+            self._head_read(conn, state)
 
     def _read_head(self, conn: Any, _client: Any = None) -> None:
+        """The poller's callback: more of a head has arrived (or the client left)."""
+        state = self._take_head(conn)
+        if state != _MORE:
+            self.poller.unregister(conn.sock)
+            self.reading_heads.remove(conn)
+            self._head_read(conn, state)
+
+    def _take_head(self, conn: Any) -> str:
+        """Read what has arrived: the head is whole (``_WHOLE``), not yet (``_MORE``), or the
+        client is gone (``_GONE``)."""
         try:
             data = conn.sock.recv(65536)
         except BlockingIOError:
-            return
+            return _MORE
         except OSError:
-            data = b""
+            return _GONE
         if not data:
-            self._drop_head(conn)
-            return
+            return _GONE
         conn.partial_head += data
         if _HEAD_END in conn.partial_head or len(conn.partial_head) > self.head_limit:
-            self._stop_reading_head(conn)
-            conn.head, conn.partial_head = bytes(conn.partial_head), None
-            conn.data_ready = True
-            super().enqueue_req(conn)
+            return _WHOLE
+        return _MORE
 
-    def _stop_reading_head(self, conn: Any) -> None:
-        self.poller.unregister(conn.sock)
-        self.reading_heads.remove(conn)
-
-    def _drop_head(self, conn: Any) -> None:
-        self._stop_reading_head(conn)
-        self.nr_conns -= 1
-        conn.close()
+    def _head_read(self, conn: Any, state: str) -> None:
+        """A whole head goes to a thread; a connection whose client left is closed."""
+        if state == _GONE:
+            self.nr_conns -= 1
+            conn.close()
+            return
+        conn.head, conn.partial_head = bytes(conn.partial_head), None
+        conn.data_ready = True
+        super().enqueue_req(conn)
 
     def murder_pending(self) -> None:
         """Close connections whose head did not arrive within ``read_timeout`` too."""
         super().murder_pending()
         now = time.monotonic()
         while self.reading_heads and self.reading_heads[0].timeout <= now:
-            self._drop_head(self.reading_heads[0])
+            conn = self.reading_heads.popleft()
+            self.poller.unregister(conn.sock)
+            self._head_read(conn, _GONE)
 
     # the request, in a thread -----------------------------------------------------------
 
