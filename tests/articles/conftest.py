@@ -7,10 +7,15 @@ PostgreSQL half is skipped locally and fails under CI (see ``support.ci``).
 
 from __future__ import annotations
 
+import os
+import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 
+import boto3
 import pytest
+import redis
 from articles_kit import AUTH, TOKEN, TREE, ArticleFactory
 from sqlalchemy import create_engine, text
 
@@ -20,15 +25,18 @@ from articles.db import Database, normalize_url
 from articles.manage import upgrade
 from articles.settings import Settings
 from support.databases import postgres_url_or_skip, with_search_path
+from support.servers import Process, free_port, python_process, wait_http, wait_until
 
 TABLES = (
     "outbox",
+    "article_media",
     "revisions",
     "slug_history",
     "article_tags",
     "article_images",
     "articles",
     "categories",
+    "media",
 )
 
 
@@ -130,3 +138,108 @@ def categories(client) -> list[dict]:
 @pytest.fixture
 def make_article(client, categories) -> ArticleFactory:
     return ArticleFactory(client)
+
+
+# photos --------------------------------------------------------------------------------
+
+S3_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "portal-test",
+    "AWS_SECRET_ACCESS_KEY": "portal-test-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """A real S3-compatible server (moto in server mode) on a free port."""
+    port = free_port()
+    server = python_process(
+        ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], name="moto"
+    ).start()
+    saved = {key: os.environ.get(key) for key in S3_CREDENTIALS}
+    os.environ.update(S3_CREDENTIALS)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url + "/", timeout=60)
+        yield url
+    finally:
+        server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="module", params=["file", "s3"])
+def media_storage(request, tmp_path_factory) -> tuple[str, str | None]:
+    """``MEDIA_STORAGE`` and ``S3_ENDPOINT_URL``: a directory, or a bucket of the S3 server."""
+    if request.param == "file":
+        return tmp_path_factory.mktemp("media").as_uri(), None
+    endpoint = request.getfixturevalue("s3_server")
+    bucket = f"photos-{uuid.uuid4().hex[:8]}"
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=bucket)
+    return f"s3://{bucket}/portal", endpoint
+
+
+@pytest.fixture(scope="module")
+def media_settings(base_settings, redis_server, media_storage) -> Settings:
+    storage, endpoint = media_storage
+    return replace(
+        base_settings,
+        redis_url=f"redis://127.0.0.1:{redis_server.port}/7",
+        media_storage=storage,
+        s3_endpoint_url=endpoint,
+        media_job_timeout_s=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def media_app(media_settings):
+    redis.Redis.from_url(media_settings.redis_url).flushdb()
+    app = create_app(media_settings)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["articles.db"].dispose()
+
+
+@pytest.fixture
+def media_client(media_app, db):
+    return media_app.test_client()
+
+
+def media_env(settings: Settings) -> dict[str, str]:
+    """The environment of a worker (or API) process on the media test settings."""
+    env = {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "API_TOKENS": f"editor:{TOKEN}",
+        "MEDIA_STORAGE": settings.media_storage,
+        "MEDIA_JOB_TIMEOUT_S": str(settings.media_job_timeout_s),
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+        **S3_CREDENTIALS,
+    }
+    if settings.s3_endpoint_url:
+        env["S3_ENDPOINT_URL"] = settings.s3_endpoint_url
+    return env
+
+
+def start_worker(env: dict[str, str], name: str = "articles-worker") -> Process:
+    """``articles-worker`` as the Procfile runs it, once it is consuming."""
+    worker = Process(
+        [sys.executable, "-m", "celery", "-A", "articles.make_celery", "worker",
+         "--loglevel", "INFO", "--concurrency", "1", "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"],
+        env=env,
+        name=name,
+    ).start()  # fmt: skip
+    wait_until(lambda: " ready." in worker.output() or not worker.alive(), timeout=90)
+    assert worker.alive(), worker.output()
+    return worker
+
+
+@pytest.fixture(scope="module")
+def media_worker(media_app, media_settings) -> Iterator[Process]:
+    worker = start_worker(media_env(media_settings))
+    yield worker
+    worker.stop(timeout=30)

@@ -39,7 +39,13 @@ def test_create_answers_201_with_location_etag_and_read_shape(client, categories
         ],
     }
     assert article["images"] == [
-        {"url": "/media/hoi-truong.svg", "caption": "Quang cảnh", "alt": None, "position": 0}
+        {
+            "url": "/media/hoi-truong.svg",
+            "media_id": None,
+            "caption": "Quang cảnh",
+            "alt": None,
+            "position": 0,
+        }
     ]
     assert article["tags"] == ["An ninh", "Quốc phòng"]
     assert article["version"] == 1

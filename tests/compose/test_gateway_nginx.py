@@ -40,6 +40,7 @@ def gateway(tmp_path, recorder):
     proxy = Gateway(
         tmp_path / "gateway",
         {name: address for name in ("web", "articles", "counter", "weather")},
+        media_root=tmp_path / "media",
     )
     yield proxy.start()
     proxy.stop()
@@ -64,7 +65,7 @@ def test_the_template_takes_every_value_from_the_gateway_environment_in_compose(
     assert "listen 8080;" in rendered
     # Variables in proxy_pass make nginx ask the resolver again, so new replicas get traffic.
     passes = re.findall(r"proxy_pass ([^;]+);", rendered)
-    assert len(passes) == 4
+    assert len(passes) == 5  # the four services, and photo uploads to articles
     assert all(target.startswith("http://$") for target in passes), passes
     assert not re.search(r"^\s*upstream\s", rendered, flags=re.MULTILINE)
 
@@ -170,4 +171,37 @@ def test_a_body_past_a_services_own_limit_still_reaches_it_to_judge(gateway, rec
     reply = post_batch(gateway, body)
     assert reply.status_code == 200
     (request, _response), *_ = recorder.log
+    assert len(request.get_data()) == len(body)
+
+
+def test_photo_renditions_come_from_the_media_volume_cached_for_a_year(
+    gateway, recorder, tmp_path
+):
+    name = f"r1/ab/{'ab' * 32}-640.webp"
+    (tmp_path / "media" / name).parent.mkdir(parents=True)
+    (tmp_path / "media" / name).write_bytes(b"RIFF0000WEBPVP8 ")
+    reply = requests.get(f"{gateway.url}/media/{name}", timeout=10)
+    assert reply.status_code == 200
+    assert reply.content == b"RIFF0000WEBPVP8 "
+    assert reply.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert reply.headers["Content-Type"] == "image/webp"
+    missing = requests.get(f"{gateway.url}/media/r1/cd/{'cd' * 32}-640.jpg", timeout=10)
+    assert missing.status_code == 404
+    assert recorder.log == []
+    sample = requests.get(f"{gateway.url}/media/ho-thac-ba.svg", timeout=10)
+    assert sample.status_code == 200
+    assert recorder.log[0][0].path == "/media/ho-thac-ba.svg"  # to the web, which proxies
+
+
+def test_a_photo_upload_past_the_general_body_limit_reaches_articles(gateway, recorder):
+    body = b"x" * (10 * 1024 * 1024)
+    reply = requests.post(
+        f"{gateway.url}/api/articles/v1/media",
+        data=body,
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+        timeout=60,
+    )
+    assert reply.status_code == 200
+    (request, _response), *_ = recorder.log
+    assert request.path == "/v1/media"
     assert len(request.get_data()) == len(body)

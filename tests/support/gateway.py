@@ -52,7 +52,9 @@ def render(values: dict[str, str]) -> str:
 class Gateway:
     """nginx with the gateway config in front of upstreams on loopback."""
 
-    def __init__(self, workdir: Path, upstreams: dict[str, str]) -> None:
+    def __init__(
+        self, workdir: Path, upstreams: dict[str, str], media_root: Path | None = None
+    ) -> None:
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -63,6 +65,7 @@ class Gateway:
             GATEWAY_PORT=f"127.0.0.1:{self.port}",
             GATEWAY_ACCESS_LOG=str(self.access_log),
             GATEWAY_RESOLVER="127.0.0.1",
+            GATEWAY_MEDIA_ROOT=str(media_root or self.dir / "media"),
         )
         for name, address in upstreams.items():
             values[f"GATEWAY_{name.upper()}_UPSTREAM"] = address

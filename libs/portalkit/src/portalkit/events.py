@@ -23,6 +23,7 @@ from portalkit.event_checks import (
 
 ARTICLES_STREAM = "events:articles"
 WEATHER_STREAM = "events:weather"
+MEDIA_STREAM = "events:media"
 DEAD_LETTER_STREAM = "events:dead"
 
 
@@ -95,6 +96,33 @@ class WeatherUpdated(Event):
     fetched_at: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class MediaEvent(Event):
+    """A photo of the articles service changed state."""
+
+    stream: ClassVar[str] = MEDIA_STREAM
+    source: str = "articles"
+    media_id: int
+    sha256: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaReady(MediaEvent):
+    type: ClassVar[str] = "media.ready"
+    renditions: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaFailed(MediaEvent):
+    type: ClassVar[str] = "media.failed"
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaDeleted(MediaEvent):
+    type: ClassVar[str] = "media.deleted"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -103,6 +131,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ArticleUnpublished,
         ArticleDeleted,
         WeatherUpdated,
+        MediaReady,
+        MediaFailed,
+        MediaDeleted,
     )
 }
 

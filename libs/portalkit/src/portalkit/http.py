@@ -12,7 +12,7 @@ import io
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,17 +62,19 @@ def init_http(
     unavailable: Iterable[type[BaseException]] = (),
     max_body_bytes: int | None = None,
     body_limits: Mapping[str, int] | None = None,
+    form_endpoints: Collection[str] = (),
 ) -> Metrics:
     """Apply the conventions to ``app``; returns its metrics for service counters.
 
     ``max_body_bytes`` limits every request body; ``body_limits`` gives some endpoints
-    (by endpoint name, e.g. ``"views.BatchViews"``) a limit of their own.
+    (by endpoint name, e.g. ``"views.BatchViews"``) a limit of their own. A JSON API's
+    ``form_endpoints`` take bodies that are not JSON (a file upload) and check them.
     """
     metrics = app_metrics.init_app(app, Metrics(service))
     default = max_body_bytes or app.config.get("MAX_BODY_BYTES", 1024 * 1024)
     limits = BodyLimits(default, dict(body_limits or {}))
     app.config["MAX_CONTENT_LENGTH"] = limits.largest
-    app.before_request(request_start_hook(limits, json_api))
+    app.before_request(request_start_hook(limits, json_api, frozenset(form_endpoints)))
     app.after_request(request_end_hook(metrics))
     app.teardown_request(reset_request_id)
     init_json_limits(app)
@@ -90,7 +92,9 @@ def current_request_id() -> str | None:
 # going through the ``request`` proxy for each header.
 
 
-def request_start_hook(limits: BodyLimits, json_api: bool) -> Callable[[], Response | None]:
+def request_start_hook(
+    limits: BodyLimits, json_api: bool, forms: frozenset[str] = frozenset()
+) -> Callable[[], Response | None]:
     """The ``before_request`` hook: request id, start time, and the body's size and type."""
 
     def start() -> Response | None:
@@ -102,7 +106,8 @@ def request_start_hook(limits: BodyLimits, json_api: bool) -> Callable[[], Respo
         environ[_TOKEN] = request_id_var.set(rid)
         environ[_STARTED] = time.perf_counter()
         if environ["REQUEST_METHOD"] in _BODY_METHODS:
-            return refuse_body(req, limits.of(req.endpoint), json_api)
+            json_only = json_api and req.endpoint not in forms
+            return refuse_body(req, limits.of(req.endpoint), json_only)
         return None
 
     return start

@@ -10,9 +10,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from articles import extensions
 from articles.answer_cache import LIST_MAX_AGE_S, AnswerCache
-from articles.api import articles, categories, media
+from articles.api import articles, categories, media, media_files
 from articles.db import Database
 from articles.errors import DomainError
+from articles.media.services import MEDIA_UNAVAILABLE, init_media
 from articles.settings import Settings
 from portalkit.api import create_api
 from portalkit.app import flask_app
@@ -33,12 +34,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = flask_app(__name__, settings)
     app.json.ensure_ascii = False  # Vietnamese text as UTF-8, not \u escapes
     db = extensions.database.init_app(app, Database(settings.database_url, settings.db_pool_size))
+    init_media(app, settings, db)
     metrics = init_http(
         app,
         SERVICE,
         ready_checks={"database": db.ping},
-        unavailable=DATABASE_UNAVAILABLE,
+        unavailable=(*DATABASE_UNAVAILABLE, *MEDIA_UNAVAILABLE),
         max_body_bytes=settings.max_body_bytes,
+        body_limits={media.UPLOAD_ENDPOINT: settings.media_max_bytes + media.FORM_OVERHEAD},
+        form_endpoints={media.UPLOAD_ENDPOINT},
     )
     _init_extensions(app, settings, metrics)
     api = create_api(
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.register_blueprint(categories.blp)
     api.register_blueprint(articles.blp)
     api.register_blueprint(media.blp)
+    api.register_blueprint(media_files.blp)
 
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(IntegrityError, _integrity_error)

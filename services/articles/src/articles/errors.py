@@ -35,3 +35,13 @@ class Invalid(DomainError):
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("some fields are invalid; see errors", errors)
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+
+
+class UnsupportedMediaType(DomainError):
+    """A file whose content is not one of the accepted types."""
+
+    status = 415

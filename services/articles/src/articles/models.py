@@ -1,4 +1,4 @@
-"""SQLAlchemy models: categories, articles and what hangs off them, the outbox.
+"""SQLAlchemy models: categories, articles and what hangs off them, photos, the outbox.
 
 The search columns (``search_title``, ``search_body``) hold folded text (see
 :mod:`articles.vietnamese`); the index over them is backend-specific and lives only
@@ -109,6 +109,9 @@ class Article(Base):
         passive_deletes=True,
         lazy="selectin",
     )
+    media_links: Mapped[list[ArticleMedia]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
 
 
 class ArticleImage(Base):
@@ -119,9 +122,14 @@ class ArticleImage(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    url: Mapped[str] = mapped_column(String(1000))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    media_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media.id", ondelete="CASCADE"), index=True
+    )
     caption: Mapped[str | None] = mapped_column(Text)
     alt: Mapped[str | None] = mapped_column(String(500))
+
+    media: Mapped[Media | None] = relationship(lazy="selectin")
 
 
 class ArticleTag(Base):
@@ -161,6 +169,48 @@ class Revision(Base):
     snapshot: Mapped[str] = mapped_column(Text)
     editor: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Media(Base):
+    """An uploaded photo: its original (kept privately) and the renditions made of it.
+
+    ``renditions`` is JSON: ``[{"width", "height", "format", "key", "bytes"}]``, storage
+    keys rather than URLs, so ``MEDIA_PUBLIC_URL`` can change.
+    """
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="processing")
+    reason: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    original_type: Mapped[str] = mapped_column(String(40))
+    original_bytes: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    renditions: Mapped[str] = mapped_column(Text, default="[]")
+    caption: Mapped[str | None] = mapped_column(Text)
+    alt: Mapped[str | None] = mapped_column(String(500))
+    credit: Mapped[str | None] = mapped_column(String(200))
+    search_caption: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class ArticleMedia(Base):
+    """A photo an article shows, in its images or its body: what keeps it from deletion
+    and what is refreshed when the photo changes."""
+
+    __tablename__ = "article_media"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    media_id: Mapped[int] = mapped_column(
+        ForeignKey("media.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    media: Mapped[Media] = relationship(lazy="selectin")
 
 
 class OutboxEvent(Base):

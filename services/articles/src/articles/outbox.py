@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from articles.models import OutboxEvent, utcnow
-from portalkit.events import ArticleEvent, from_fields, to_fields
+from portalkit.events import Event, from_fields, to_fields
 from portalkit.streams import EventBus
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ RECORDED = "articles.outbox.recorded"
 that want to know what a change emitted)."""
 
 
-def record(session: Session, event: ArticleEvent) -> OutboxEvent:
+def record(session: Session, event: Event) -> OutboxEvent:
     """Queue ``event`` for publication with whatever else this transaction commits."""
     session.info.setdefault(RECORDED, []).append(event.id)
     row = OutboxEvent(

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from articles.categories import CategoryTree
+from articles.media.representation import article_image, photo
 from articles.models import Article
 
 
@@ -14,8 +15,15 @@ def iso(value: datetime | None) -> str | None:
 
 
 def images(article: Article) -> list[dict[str, Any]]:
+    """The images as the editor set them (what a revision keeps)."""
     return [
-        {"url": i.url, "caption": i.caption, "alt": i.alt, "position": i.position}
+        {
+            "url": i.url,
+            "media_id": i.media_id,
+            "caption": i.caption,
+            "alt": i.alt,
+            "position": i.position,
+        }
         for i in article.images
     ]
 
@@ -35,12 +43,13 @@ def article_dict(article: Article, tree: CategoryTree, *, body: bool = True) -> 
         "published_at": iso(article.published_at),
         "created_at": iso(article.created_at),
         "updated_at": iso(article.updated_at),
-        "images": images(article),
+        "images": [article_image(i) for i in article.images],
         "tags": [tag.name for tag in article.tags],
         "version": article.version,
     }
     if body:
         data["body_html"] = article.body_html
+        data["media"] = [photo(link.media) for link in article.media_links]
     return data
 
 

@@ -16,7 +16,7 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "data-media-id"},
     "source": {"srcset", "type", "media"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
@@ -36,7 +36,10 @@ def _allowed_url(url: str) -> bool:
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 checks the schemes of href and src; ``srcset`` holds several URLs it leaves alone."""
+    """nh3 checks the schemes of href and src; ``srcset`` holds several URLs it leaves alone.
+    ``data-media-id`` names a photo of the library by its number."""
+    if attribute == "data-media-id":
+        return value if value.isascii() and value.isdigit() and len(value) < 10 else None
     if attribute == "srcset":
         # Each candidate is a URL and a descriptor; the URL's scheme is checked with
         # the white space folded away, as a browser would read "java\tscript:".

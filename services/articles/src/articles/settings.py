@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from articles.media.config import MediaSettings
 from portalkit.config import CommonSettings, database_url, env, integer, number
 
 
@@ -16,7 +17,7 @@ def default_database_url() -> str:
 
 
 @dataclass(frozen=True)
-class Settings(CommonSettings):
+class Settings(MediaSettings, CommonSettings):
     database_url: str = field(default_factory=default_database_url)
     relay_interval_s: float = 1.0
     relay_batch: int = 200
@@ -28,6 +29,7 @@ class Settings(CommonSettings):
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         return cls.with_common(
             environ,
+            **vars(MediaSettings.from_env(environ)),
             database_url=env("DATABASE_URL", default_database_url(), database_url, environ),
             relay_interval_s=env("RELAY_INTERVAL_S", "1", number(minimum=0.01), environ),
             relay_batch=env("RELAY_BATCH", "200", integer(1, 10_000), environ),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from articles import outbox
 from articles.errors import Conflict, Invalid, NotFound, PreconditionFailed
+from articles.media import usage
 from articles.models import (
     Article,
     ArticleImage,
@@ -130,7 +131,8 @@ def _category(session: Session, slug: str) -> Category:
 def _set_images(article: Article, images: list[dict[str, Any]]) -> None:
     article.images = [
         ArticleImage(
-            url=image["url"],
+            url=image.get("url"),
+            media_id=image.get("media_id"),
             caption=image.get("caption"),
             alt=image.get("alt"),
             position=image.get("position", index),
@@ -158,7 +160,7 @@ def _set_tags(article: Article, tags: list[str]) -> None:
 def _index(article: Article) -> None:
     """Refresh the folded search text (title apart, so it can weigh more)."""
     article.search_title = fold(article.title)
-    captions = " ".join(image.caption or "" for image in article.images)
+    captions = " ".join(usage.caption_of(image) or "" for image in article.images)
     tags = " ".join(tag.name for tag in article.tags)
     article.search_body = fold(
         " ".join([article.summary or "", plain_text(article.body_html or ""), captions, tags])
@@ -227,6 +229,7 @@ def create_article(session: Session, data: dict[str, Any]) -> Article:
     _check_schedule(article, now)
     _set_images(article, data.get("images") or [])
     _set_tags(article, data.get("tags") or [])
+    usage.link_photos(session, article)
     _index(article)
     session.add(article)
     session.flush()
@@ -285,6 +288,7 @@ def update_article(
     if changes.get("slug"):
         _change_slug(session, article, changes["slug"])
     _check_schedule(article, now)
+    usage.link_photos(session, article)
     session.flush()
     after = snapshot(article)
     if {k: v for k, v in after.items() if k != "version"} == {
@@ -321,6 +325,20 @@ def delete_article(
     _event(session, ArticleDeleted, article)
     session.delete(article)
     session.flush()
+
+
+def refresh_articles(session: Session, article_ids: Collection[int]) -> None:
+    """Articles whose photos changed: a new ``updated_at`` (cached answers are rebuilt) and
+    ``article.updated`` for the published ones. The version stays: the article's own
+    fields are as they were."""
+    if not article_ids:
+        return
+    now = utcnow()
+    query = select(Article).where(Article.id.in_(article_ids)).with_for_update(of=Article)
+    for article in session.scalars(query):
+        article.updated_at = now
+        if article.status == "published":
+            _event(session, ArticleUpdated, article)
 
 
 def publish_due(

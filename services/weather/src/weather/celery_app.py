@@ -7,35 +7,21 @@ several times an interval for the places still due (see ``Settings.tick_s``).
 
 from __future__ import annotations
 
-import logging
-import ssl
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from celery import Celery, Task
-from celery.signals import setup_logging
+from celery import Celery
 from flask import Flask
 
-from portalkit.logging import configure_logging
+from portalkit.celery_app import broker_tls, broker_url, flask_celery, log_as_json
 from weather import extensions
 from weather.fetcher import worst_case_fetch_s
 from weather.settings import Settings
 
 
-def broker_url(redis_url: str) -> str:
-    """``REDIS_URL`` as kombu spells it: a unix socket is ``redis+socket://path``, its
-    database number the ``virtual_host`` parameter."""
-    parsed = urlsplit(redis_url)
-    if parsed.scheme != "unix":
-        return redis_url
-    query = [(k, v) for k, v in parse_qsl(parsed.query) if k != "db"]
-    query.append(("virtual_host", dict(parse_qsl(parsed.query)).get("db", "0")))
-    return f"redis+socket://{parsed.netloc}{parsed.path}?{urlencode(query)}"
-
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     tick = settings.tick_s
-    tls = {"ssl_cert_reqs": ssl.CERT_REQUIRED} if settings.redis_url.startswith("rediss:") else None
+    tls = broker_tls(settings.redis_url)
     return {
         "broker_url": broker_url(settings.redis_url),
         # Rides out a full or read-only Redis (a unix socket URL names kombu's own).
@@ -73,21 +59,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 def celery_init_app(app: Flask) -> Celery:
     """The Celery app of this Flask app (read back with ``weather.extensions.celery_app``)."""
-
-    class FlaskTask(Task):
-        def __call__(self, *args: object, **kwargs: object) -> object:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    celery_app = Celery(app.name, task_cls=FlaskTask)
-    celery_app.config_from_object(app.config["CELERY"])
-    celery_app.set_default()
-    return extensions.celery_app.init_app(app, celery_app)
+    return extensions.celery_app.init_app(app, flask_celery(app))
 
 
-@setup_logging.connect
-def _json_logs(loglevel: Any = None, **_: Any) -> None:
-    """Worker and beat log JSON lines like every other process."""
-    if isinstance(loglevel, int):
-        loglevel = logging.getLevelName(loglevel)
-    configure_logging("weather", str(loglevel or "INFO").upper())
+log_as_json("weather")

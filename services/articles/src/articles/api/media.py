@@ -1,36 +1,143 @@
-"""``/media/<name>``: the sample images shipped with the package.
-
-Image URLs are stored as ``/media/<name>``; the web front proxies ``/media/`` here so
-they stay same-origin.
-"""
+"""``/v1/media``: photo uploads (renditions made by the worker), the library, edits."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+import logging
+from typing import Any
 
-from flask import Response, send_from_directory
+from flask import Response, request, url_for
 from flask.views import MethodView
+from kombu.exceptions import OperationalError
 
+from articles.api.context import count_write, database
+from articles.api.media_schemas import (
+    MediaFieldsSchema,
+    MediaFileSchema,
+    MediaListSchema,
+    MediaQueryArgsSchema,
+    MediaSchema,
+)
+from articles.api.schemas import MAX_ID
 from articles.errors import NotFound
+from articles.media import library
+from articles.media.probe import probe
+from articles.media.representation import media_dict
+from articles.media.services import media_services
+from articles.media.tasks import purge_media, render_media
 from portalkit.api import Blueprint
+from portalkit.auth import require_scope, require_token, token_holder
+from portalkit.problems import problem
 
-MEDIA_DIR = Path(__file__).resolve().parent.parent / "media"
-NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}\.svg$")
+log = logging.getLogger(__name__)
 
-blp = Blueprint("media", __name__, url_prefix="/media", description="Sample images.")
+WRITE = [{"bearer": ["media.write"]}]
+READ = [{"bearer": []}]
+UPLOAD_ENDPOINT = "media.MediaCollection"
+FORM_OVERHEAD = 64 * 1024  # the multipart framing and the text fields around the file
+
+blp = Blueprint(
+    "media",
+    __name__,
+    url_prefix="/v1/media",
+    description="Photos: uploads, their renditions, captions and credits.",
+)
 
 
-@blp.route("/<string:name>")
-class MediaFile(MethodView):
-    @blp.response(200, content_type="image/svg+xml", description="an SVG image")
-    def get(self, name: str) -> Response:
-        """An image file; cached for a day."""
-        if not NAME.match(name) or not (MEDIA_DIR / name).is_file():
-            raise NotFound(f"no image named {name!r}")
-        response = send_from_directory(MEDIA_DIR, name, mimetype="image/svg+xml", max_age=86400)
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'"
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+@blp.before_request
+def _multipart_only() -> Response | None:
+    """An upload is multipart/form-data; anything else is refused before it is parsed."""
+    upload = request.method == "POST" and request.endpoint == UPLOAD_ENDPOINT
+    if upload and request.mimetype != "multipart/form-data":
+        return problem(415, "upload the photo as multipart/form-data with a `file` part")
+    return None
+
+
+def _check_id(media_id: int) -> None:
+    if media_id > MAX_ID:
+        raise NotFound(f"no photo has the id {media_id}")
+
+
+@blp.route("")
+class MediaCollection(MethodView):
+    @require_token
+    @blp.arguments(MediaQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, MediaListSchema)
+    @blp.doc(security=READ)
+    def get(self, q: str | None = None, status: str | None = None, **paging: int) -> Any:
+        """The photo library, newest first; ``q`` searches captions, alt texts and credits."""
+        with database().read_session() as session:
+            items, total = library.list_media(
+                session, q, status, paging["page"], paging["per_page"]
+            )
+            return {
+                "items": [media_dict(m) for m in items],
+                "total": total,
+                "page": paging["page"],
+                "per_page": paging["per_page"],
+            }
+
+    @require_scope("media.write")
+    @blp.arguments(MediaFieldsSchema, location="form")
+    @blp.arguments(MediaFileSchema, location="files")
+    @blp.response(202, MediaSchema)
+    @blp.alt_response(413, description="the file is larger than MEDIA_MAX_BYTES")
+    @blp.alt_response(415, description="not a JPEG, PNG, WebP or GIF image")
+    @blp.alt_response(422, description="more pixels than MEDIA_MAX_PIXELS, or unreadable")
+    @blp.doc(security=WRITE)
+    def post(self, fields: dict[str, Any], files: dict[str, Any]) -> Any:
+        """Upload a photo (202): it is ``processing`` until the worker made its renditions."""
+        services = media_services()
+        settings = services.settings
+        stream = files["file"].stream
+        checked = probe(stream, settings.media_max_pixels)
+        original = library.read_upload(stream, settings.media_max_bytes)
+        library.keep_original(services.storage, original, checked)
+        with database().write_session() as session:
+            media = library.create_media(session, original, checked, fields, token_holder())
+            # Queued before the commit: a broker that is down refuses the upload (503)
+            # instead of leaving a record nothing will process; a job that runs before
+            # the commit is visible retries.
+            render_media.apply_async((media.id,))
+            body = media_dict(media)
+        count_write("media.create")
+        return body, 202, {"Location": url_for("media.MediaById", media_id=media.id)}
+
+
+@blp.route("/<int:media_id>")
+class MediaById(MethodView):
+    @require_token
+    @blp.response(200, MediaSchema)
+    @blp.doc(security=READ)
+    def get(self, media_id: int) -> Any:
+        """One photo: its state, original, renditions and words."""
+        _check_id(media_id)
+        with database().read_session() as session:
+            return media_dict(library.get_media(session, media_id))
+
+    @require_scope("media.write")
+    @blp.arguments(MediaFieldsSchema)
+    @blp.response(200, MediaSchema)
+    @blp.doc(security=WRITE)
+    def patch(self, changes: dict[str, Any], media_id: int) -> Any:
+        """Change the caption, alt text or credit; articles showing the photo follow."""
+        _check_id(media_id)
+        with database().write_session() as session:
+            body = media_dict(library.update_media(session, media_id, changes))
+        count_write("media.update")
+        return body
+
+    @require_scope("media.write")
+    @blp.response(204)
+    @blp.alt_response(409, description="a published or scheduled article shows the photo")
+    @blp.doc(security=WRITE)
+    def delete(self, media_id: int) -> None:
+        """Delete a photo no published article shows; its files go when no record names them."""
+        _check_id(media_id)
+        with database().write_session() as session:
+            media = library.delete_media(session, media_id)
+            sha256, width = media.sha256, media.width
+        count_write("media.delete")
+        try:
+            purge_media.apply_async((sha256, width))
+        except OperationalError:  # the files stay: harmless, purged with a later delete
+            log.warning("purge of deleted photo files not queued", exc_info=True)

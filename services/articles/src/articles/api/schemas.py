@@ -120,10 +120,54 @@ def image_url(value: str) -> None:
 
 
 class ImageSchema(ma.Schema):
-    url = Text(required=True, validate=[validate.Length(min=1, max=1000), image_url])
+    """An image by ``url``, or a photo of the library by ``media_id`` (its caption and alt
+    text are used unless given here)."""
+
+    url = Text(validate=[validate.Length(min=1, max=1000), image_url])
+    media_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     caption = Text(allow_none=True, validate=validate.Length(max=2000))
     alt = Text(allow_none=True, validate=validate.Length(max=500))
     position = fields.Integer(validate=validate.Range(min=0, max=10_000))
+
+    @ma.validates_schema
+    def _url_or_photo(self, data, **kwargs) -> None:
+        if ("url" in data) == ("media_id" in data):
+            raise ma.ValidationError("give either url or media_id", "url")
+
+
+class RenditionSchema(ma.Schema):
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    format = fields.String(required=True, metadata={"description": "webp or jpeg"})
+    url = fields.String(required=True)
+    bytes = fields.Integer(required=True)
+
+
+class ArticleImageSchema(ma.Schema):
+    """An image as read: a photo's caption and alt text filled in, its renditions listed."""
+
+    url = fields.String(allow_none=True)
+    media_id = fields.Integer(allow_none=True)
+    caption = fields.String(allow_none=True)
+    alt = fields.String(allow_none=True)
+    position = fields.Integer()
+    width = fields.Integer()
+    height = fields.Integer()
+    credit = fields.String(allow_none=True)
+    renditions = fields.List(fields.Nested(RenditionSchema))
+
+
+class PhotoSchema(ma.Schema):
+    """A photo an article shows (in ``images`` or as ``<img data-media-id>`` in the body)."""
+
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    width = fields.Integer()
+    height = fields.Integer()
+    caption = fields.String(allow_none=True)
+    alt = fields.String(allow_none=True)
+    credit = fields.String(allow_none=True)
+    renditions = fields.List(fields.Nested(RenditionSchema))
 
 
 class ArticleWriteSchema(ma.Schema):
@@ -174,13 +218,14 @@ class ArticleListItemSchema(ma.Schema):
     published_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     created_at = fields.String(metadata={"format": "date-time"})
     updated_at = fields.String(metadata={"format": "date-time"})
-    images = fields.List(fields.Nested(ImageSchema))
+    images = fields.List(fields.Nested(ArticleImageSchema))
     tags = fields.List(fields.String())
     version = fields.Integer()
 
 
 class ArticleSchema(ArticleListItemSchema):
     body_html = fields.String()
+    media = fields.List(fields.Nested(PhotoSchema))
 
 
 class ArticleListSchema(ma.Schema):
