@@ -174,9 +174,7 @@ def test_a_body_past_a_services_own_limit_still_reaches_it_to_judge(gateway, rec
     assert len(request.get_data()) == len(body)
 
 
-def test_photo_renditions_come_from_the_media_volume_cached_for_a_year(
-    gateway, recorder, tmp_path
-):
+def test_photo_renditions_come_from_the_media_volume_cached_for_a_year(gateway, recorder, tmp_path):
     name = f"r1/ab/{'ab' * 32}-640.webp"
     (tmp_path / "media" / name).parent.mkdir(parents=True)
     (tmp_path / "media" / name).write_bytes(b"RIFF0000WEBPVP8 ")
