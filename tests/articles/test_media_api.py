@@ -7,8 +7,10 @@ import socket
 import threading
 
 from articles_kit import AUTH
-from media_kit import phone_jpeg, plain_jpeg, png_claiming, upload
+from media_kit import upload
 from werkzeug.serving import make_server
+
+from support.photos import phone_jpeg, plain_jpeg, png_claiming
 
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 
 from articles_kit import AUTH, outbox_rows
-from media_kit import BLUE, RED, colour_at, exif_of, near, phone_jpeg, plain_jpeg, upload, wait_done
+from media_kit import upload, wait_done
 
 from articles.media.services import media_services
+from support.photos import BLUE, RED, colour_at, exif_of, near, phone_jpeg, plain_jpeg
 
 
 def stored(app) -> list[str]:

@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 PROCESSES = (
     "articles",
     "articles-relay",
+    "articles-worker",
     "counter",
     "counter-consumer",
     "weather",

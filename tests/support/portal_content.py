@@ -91,6 +91,26 @@ class Content:
         self.wait_until_consumed()
         return created
 
+    def photo(self, data: bytes, **fields: str) -> dict:
+        """A photo uploaded through the API, once the articles-worker made its renditions."""
+        api = self.stack.url("articles")
+        response = requests.post(
+            api + "/v1/media",
+            files={"file": ("anh.jpg", data, "application/octet-stream")},
+            data=fields,
+            headers=self.stack.auth,
+            timeout=30,
+        )
+        assert response.status_code == 202, response.text
+        location = api + response.headers["Location"]
+
+        def ready() -> dict | None:
+            media = requests.get(location, headers=self.stack.auth, timeout=5).json()
+            assert media["status"] != "failed", media
+            return media if media["status"] == "ready" else None
+
+        return wait_until(ready, timeout=60, interval=0.1)
+
     def post(self, path: str, body: dict) -> dict:
         response = requests.post(
             self.stack.url("articles") + path, json=body, headers=self.stack.auth, timeout=10

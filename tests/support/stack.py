@@ -59,6 +59,7 @@ class Stack:
             "WEB_CONCURRENCY": "1",
             "GUNICORN_THREADS": "4",
             "WEATHER_WORKER_CONCURRENCY": "1",
+            "MEDIA_STORAGE": (self.workdir / "media").as_uri(),
             "PYTHONUNBUFFERED": "1",
         }
         for name, prefix in HTTP_PROCESSES.items():

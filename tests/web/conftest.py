@@ -24,6 +24,7 @@ from web.settings import Settings
 SERVICES = (
     "articles",
     "articles-relay",
+    "articles-worker",
     "counter",
     "counter-consumer",
     "weather",
@@ -103,7 +104,7 @@ def wait_for_weather(stack: Stack) -> None:
             lambda: requests.get(stack.url("weather") + "/v1/weather", timeout=2).ok, 60, 0.2
         )
     except AssertionError:
-        logs = "\n".join(f"--- {n}\n{stack.output(n)[-2000:]}" for n in SERVICES[4:])
+        logs = "\n".join(f"--- {n}\n{stack.output(n)[-2000:]}" for n in SERVICES[5:])
         raise AssertionError(f"no weather reading:\n{logs}") from None
 
 

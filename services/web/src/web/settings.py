@@ -30,6 +30,7 @@ class Settings(CommonSettings):
     page_cache_s: int = 10
     per_page: int = 10
     public_url: str | None = None
+    media_public_url: str = "/media/"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,11 +62,20 @@ class Settings(CommonSettings):
             # The portal's own address for canonical links, feeds and the sitemap; unset,
             # the request's Host is used (and pages are cached per host).
             public_url=env("PUBLIC_URL", None, _public_url, environ),
+            # Where photo renditions are served (the articles service's MEDIA_PUBLIC_URL):
+            # a CDN's origin is added to the pages' img-src.
+            media_public_url=env("MEDIA_PUBLIC_URL", cls.media_public_url, _media_url, environ),
         )
 
 
 def _public_url(raw: str) -> str:
     return http_url(raw).rstrip("/")
+
+
+def _media_url(raw: str) -> str:
+    if raw.startswith("/") and not raw.startswith("//"):
+        return raw
+    return http_url(raw)
 
 
 def _secret(raw: str) -> str:

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from web.formatting import portal_datetime, portal_number
 from web.i18n import current_language, ngettext
 from web.links import article_url, category_url, site_root
+from web.photos import picture
 
 
 def view_count(views: int) -> str:
@@ -31,7 +32,7 @@ def portal_name() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        portal_datetime=portal_datetime, view_count=view_count, number=number
+        portal_datetime=portal_datetime, view_count=view_count, number=number, photo=picture
     )
     app.jinja_env.globals.update(
         article_url=article_url,

@@ -16,6 +16,7 @@ from web.fanout import gather, value_or
 from web.formatting import describe_weather
 from web.i18n import current_language
 from web.links import article_url
+from web.photos import expand_body
 from web.rendered import cached_page
 
 bp = Blueprint("pages", __name__)
@@ -198,6 +199,7 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
         tree=tree,
         article=item,
         breadcrumb=[{"slug": crumb["slug"], "name": label(tree, crumb)} for crumb in breadcrumb],
+        body=expand_body(item.get("body_html") or "", item.get("media") or []),
         figures=figures(item),
         views=value_or(got["views"], None),
         related=related,
