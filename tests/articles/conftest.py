@@ -109,9 +109,10 @@ def settings(base_settings, redis_url) -> Settings:
 
 
 @pytest.fixture
-def process_env(settings) -> dict[str, str]:
+def process_env(settings, tmp_path) -> dict[str, str]:
     """Environment for a child process (relay, manage) on the same databases."""
     return {
+        "MEDIA_STORAGE": (tmp_path / "media").as_uri(),
         "DATABASE_URL": settings.database_url,
         "REDIS_URL": settings.redis_url,
         "API_TOKENS": f"editor:{TOKEN}",
@@ -200,7 +201,7 @@ def media_app(media_settings):
     app = create_app(media_settings)
     app.config["TESTING"] = True
     yield app
-    app.extensions["articles.db"].dispose()
+    extensions.database(app).dispose()
 
 
 @pytest.fixture

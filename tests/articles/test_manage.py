@@ -1,13 +1,14 @@
-"""``python -m articles.manage``: migrations, sample content, and the images it uses."""
+"""``python -m articles.manage``: migrations, sample content, and the photos it uploads."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from articles_kit import outbox_rows
+from articles_kit import AUTH, outbox_rows
 from sqlalchemy import text
 
+from articles.media.samples import SAMPLES, api_uploader
 from articles.seed import sample_content, seed
 from support.servers import ROOT
 
@@ -38,10 +39,14 @@ def test_upgrade_is_idempotent_and_seed_if_empty_runs_once(db, process_env):
     with db.engine.connect() as connection:
         count = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
     assert count == len(ARTICLES)
+    with db.engine.connect() as connection:
+        photos = connection.execute(text("SELECT count(*) FROM media")).scalar_one()
+    assert photos == len(SAMPLES)
 
 
-def test_seeded_content_is_served_with_events_for_published_samples(client, db):
-    assert seed(db) == len(ARTICLES) >= 20
+def test_seeded_content_is_served_with_events_for_published_samples(media_client, media_app, db):
+    client = media_client
+    assert seed(db, api_uploader(media_app)) == len(ARTICLES) >= 20
     listing = client.get("/v1/articles?per_page=100").get_json()
     published = [a for a in ARTICLES if a.get("status", "published") == "published"]
     assert listing["total"] == len(published)
@@ -62,12 +67,10 @@ def test_seeded_content_is_served_with_events_for_published_samples(client, db):
     with_images = [item for item in listing["items"] if item["images"]]
     assert len(with_images) >= 3
     for item in with_images:
-        url = item["images"][0]["url"]
-        assert url.startswith("/media/")
-        image = client.get(url)
-        assert image.status_code == 200
-        assert image.mimetype == "image/svg+xml"
-        assert b"<svg" in image.data
+        photo = client.get(f"/v1/media/{item['images'][0]['media_id']}", headers=AUTH).get_json()
+        assert photo["original"]["type"] == "image/jpeg"
+        assert photo["original"]["width"] == 1800
+        assert photo["caption"] and photo["alt"] and photo["credit"]
 
 
 def test_media_refuses_unknown_and_unsafe_names(client):

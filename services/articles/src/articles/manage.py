@@ -2,8 +2,9 @@
 functions tooling calls (health checks, benchmarks) instead of the service's internals.
 
 ``upgrade`` applies the Alembic migrations shipped in the package (the same ones on
-SQLite and PostgreSQL); ``seed`` loads the sample content through the same domain
-functions as the API, so published samples have their outbox events.
+SQLite and PostgreSQL); ``seed`` uploads the sample photos through the API (in-process)
+and loads the sample content through the same domain functions as the API, so
+published samples have their outbox events.
 """
 
 from __future__ import annotations
@@ -91,9 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             count = Relay(settings, database).reannounce()
             print(f"{count} published articles queued for the event stream")
         else:
+            from articles.app import create_app
+            from articles.extensions import database as app_database
+            from articles.media.samples import api_uploader
             from articles.seed import seed
 
-            created = seed(database, if_empty=args.if_empty)
+            api = create_app(settings)
+            try:
+                created = seed(database, api_uploader(api), if_empty=args.if_empty)
+            finally:
+                app_database(api).dispose()
             print(f"sample content: {created} articles added")
     finally:
         database.dispose()

@@ -241,7 +241,13 @@ def figures(item: dict[str, Any]) -> list[dict[str, Any]]:
     """The article's images with captions, unless the body already shows them."""
     body = item.get("body_html") or ""
     images = sorted(item.get("images") or [], key=lambda image: image.get("position") or 0)
-    return [image for image in images if image.get("url") and image["url"] not in body]
+    return [
+        image
+        for image in images
+        if image.get("url")
+        and image["url"] not in body
+        and f'data-media-id="{image.get("media_id")}"' not in body
+    ]
 
 
 def pager(listing: dict[str, Any], page: int) -> dict[str, Any]:
