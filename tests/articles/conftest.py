@@ -8,7 +8,6 @@ PostgreSQL half is skipped locally and fails under CI (see ``support.ci``).
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,6 +16,7 @@ import boto3
 import pytest
 import redis
 from articles_kit import AUTH, TOKEN, TREE, ArticleFactory
+from media_kit import S3_CREDENTIALS, start_worker
 from sqlalchemy import create_engine, text
 
 from articles import extensions
@@ -25,7 +25,7 @@ from articles.db import Database, normalize_url
 from articles.manage import upgrade
 from articles.settings import Settings
 from support.databases import postgres_url_or_skip, with_search_path
-from support.servers import Process, free_port, python_process, wait_http, wait_until
+from support.servers import Process, free_port, python_process, wait_http
 
 TABLES = (
     "outbox",
@@ -143,12 +143,6 @@ def make_article(client, categories) -> ArticleFactory:
 
 # photos --------------------------------------------------------------------------------
 
-S3_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "portal-test",
-    "AWS_SECRET_ACCESS_KEY": "portal-test-secret",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-
 
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[str]:
@@ -209,38 +203,8 @@ def media_client(media_app, db):
     return media_app.test_client()
 
 
-def media_env(settings: Settings) -> dict[str, str]:
-    """The environment of a worker (or API) process on the media test settings."""
-    env = {
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "API_TOKENS": f"editor:{TOKEN}",
-        "MEDIA_STORAGE": settings.media_storage,
-        "MEDIA_JOB_TIMEOUT_S": str(settings.media_job_timeout_s),
-        "LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-        **S3_CREDENTIALS,
-    }
-    if settings.s3_endpoint_url:
-        env["S3_ENDPOINT_URL"] = settings.s3_endpoint_url
-    return env
-
-
-def start_worker(env: dict[str, str], name: str = "articles-worker") -> Process:
-    """``articles-worker`` as the Procfile runs it, once it is consuming."""
-    worker = Process(
-        [sys.executable, "-m", "celery", "-A", "articles.make_celery", "worker",
-         "--loglevel", "INFO", "--concurrency", "1", "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"],
-        env=env,
-        name=name,
-    ).start()  # fmt: skip
-    wait_until(lambda: " ready." in worker.output() or not worker.alive(), timeout=90)
-    assert worker.alive(), worker.output()
-    return worker
-
-
 @pytest.fixture(scope="module")
 def media_worker(media_app, media_settings) -> Iterator[Process]:
-    worker = start_worker(media_env(media_settings))
+    worker = start_worker(media_settings)
     yield worker
     worker.stop(timeout=30)

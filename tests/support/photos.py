@@ -81,3 +81,14 @@ def colour_at(data: bytes, x_fraction: float, y_fraction: float) -> tuple[int, i
 
 def near(colour: tuple[int, int, int], expected: tuple[int, int, int], slack: int = 40) -> bool:
     return all(abs(a - b) <= slack for a, b in zip(colour, expected, strict=True))
+
+
+def camera_jpeg(width: int = 4000, height: int = 3000, seed: int = 0) -> bytes:
+    """A photo the size a phone takes (12 megapixels by default), with texture enough
+    for its JPEG to weigh what a real one does (a few MB)."""
+    grain = Image.effect_noise((width // 4, height // 4), 48 + seed % 8).resize((width, height))
+    scene = upright_picture(width, height)
+    scene = Image.merge("RGB", [Image.blend(band, grain, 0.35) for band in scene.split()])
+    out = io.BytesIO()
+    scene.save(out, "JPEG", quality=92)
+    return out.getvalue()

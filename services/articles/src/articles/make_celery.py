@@ -1,6 +1,19 @@
 """What ``celery -A articles.make_celery worker`` loads (the ``articles-worker``)."""
 
+from typing import Any
+
+from celery.signals import worker_ready
+
 from articles.app import create_app
+from articles.media.services import celery_app as app_celery
+from articles.media.services import media_services
 
 flask_app = create_app()
-celery_app = flask_app.extensions["celery"]
+celery_app = app_celery(flask_app)
+
+
+@worker_ready.connect
+def _sweep(**_: Any) -> None:
+    """Drop files a killed worker was writing, old enough that no live worker still is."""
+    with flask_app.app_context():
+        media_services().storage.sweep(older_than_s=3600)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
@@ -24,6 +25,7 @@ ENCODER = {
     "JPEG": {"quality": 82, "optimize": True, "progressive": True},
 }
 SRGB = ImageCms.createProfile("sRGB")
+ENCODERS = 2  # Pillow encodes without the GIL: one rendition encodes while the next is resized
 
 
 class UnreadableImage(Exception):
@@ -99,12 +101,15 @@ def _srgb(image: Image.Image) -> Image.Image:
     return image.convert(mode) if image.mode != mode else image
 
 
-def _encode(image: Image.Image, extension: str) -> bytes:
+def _encode(shared: Image.Image, extension: str) -> bytes:
+    """The image in one format. Works on its own copy: ``save`` keeps its parameters on
+    the image, and two formats of one size are encoded at the same time."""
     pillow_format = FORMATS[extension][0]
-    if pillow_format == "JPEG" and image.mode == "RGBA":
-        flat = Image.new("RGB", image.size, (255, 255, 255))
-        flat.paste(image, mask=image.getchannel("A"))
-        image = flat
+    if pillow_format == "JPEG" and shared.mode == "RGBA":
+        image = Image.new("RGB", shared.size, (255, 255, 255))
+        image.paste(shared, mask=shared.getchannel("A"))
+    else:
+        image = shared.copy()
     image.info = {}  # nothing of the original's metadata travels on
     out = io.BytesIO()
     image.save(out, pillow_format, **ENCODER[pillow_format])
@@ -132,12 +137,14 @@ def render(data: bytes, max_pixels: int) -> Rendered:
             raise UnreadableImage(str(exc)) from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise UnreadableImage(f"the {kind} image cannot be decoded: {exc}") from None
-    renditions = []
+    encoded = []
     source = upright
-    for target in sorted(widths, reverse=True):
-        size = (target, max(1, round(upright.height * target / upright.width)))
-        resized = source if source.size == size else source.resize(size, Image.LANCZOS)
-        renditions += [Rendition(*size, ext, _encode(resized, ext)) for ext in FORMATS]
-        source = resized
+    with ThreadPoolExecutor(ENCODERS, thread_name_prefix="encode") as pool:
+        for target in sorted(widths, reverse=True):
+            size = (target, max(1, round(upright.height * target / upright.width)))
+            resized = source if source.size == size else source.resize(size, Image.LANCZOS)
+            encoded += [(size, ext, pool.submit(_encode, resized, ext)) for ext in FORMATS]
+            source = resized
+        renditions = [Rendition(*size, ext, job.result()) for size, ext, job in encoded]
     renditions.sort(key=lambda r: (r.width, r.extension))
     return Rendered(width, height, TYPES[kind], renditions)

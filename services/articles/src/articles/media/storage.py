@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,9 @@ class Storage(Protocol):
     def keys(self, prefix: str) -> list[str]: ...
 
     def ping(self) -> None: ...
+
+    def sweep(self, older_than_s: float) -> int:
+        """Remove what writes cut short (a killed worker) left behind; returns how many."""
 
 
 class FileStorage:
@@ -120,6 +124,18 @@ class FileStorage:
     def ping(self) -> None:
         if not os.access(self.root if self.root.exists() else self.root.parent, os.W_OK):
             raise StorageUnavailable(f"{self.root} is not writable")
+
+    def sweep(self, older_than_s: float) -> int:
+        if not self.partial.is_dir():
+            return 0
+        cutoff = time.time() - older_than_s
+        swept = 0
+        for path in self.partial.iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    swept += 1
+        return swept
 
 
 def open_storage(url: str, s3_endpoint_url: str | None = None) -> Storage:
