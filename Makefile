@@ -56,3 +56,4 @@ logs:
 .PHONY: bench
 bench: setup
 	$(VENV)/bin/python -m bench
+	$(VENV)/bin/python -m bench.photos

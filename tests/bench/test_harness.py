@@ -57,3 +57,18 @@ def test_the_in_process_figures_cover_every_app_it_names():
         "weather-current",
     ]
     assert all(float(row.split("|")[2]) > 0 for row in rows)
+
+
+def test_the_photo_figures_are_measured_and_written(tmp_path):
+    args = [sys.executable, "-m", "bench.photos", "--photos", "1", "--rounds", "1"]
+    args += ["--output", str(tmp_path)]
+
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    doc = json.loads((tmp_path / "photos.json").read_text())
+    assert doc["in_process"]["renditions"] == 8
+    assert doc["in_process"]["ratio_to_baseline"] > 0
+    assert doc["worker"]["photos"] == 1
+    assert doc["worker"]["peak_rss_mib"]["pool"] and doc["worker"]["peak_rss_mib"]["main"] > 0
+    assert "Photo renditions" in (tmp_path / "photos.md").read_text()
