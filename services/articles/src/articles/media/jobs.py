@@ -9,6 +9,7 @@ files that a new upload of the same photo is about to use.
 from __future__ import annotations
 
 import logging
+import struct
 
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import select
@@ -43,6 +44,11 @@ def render(services: MediaServices, media_id: int) -> str:
             return _fail(services, media_id, "the original file is missing from storage")
         except renditions.UnreadableImage as exc:
             return _fail(services, media_id, str(exc))
+        except (MemoryError, ArithmeticError, LookupError, TypeError, struct.error) as exc:
+            # A decoder meeting hostile input can fail in ways Pillow does not wrap: the
+            # photo fails with the reason; the worker goes on.
+            log.exception("decoder error", extra={"media_id": media_id})
+            return _fail(services, media_id, f"the image cannot be decoded: {exc!r}")
         except SoftTimeLimitExceeded:
             limit = services.settings.media_job_timeout_s
             return _fail(services, media_id, f"making renditions took longer than {limit} s")
