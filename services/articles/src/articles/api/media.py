@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, request, url_for
+import marshmallow as ma
+from flask import request, url_for
 from flask.views import MethodView
 from kombu.exceptions import OperationalError
 
@@ -43,13 +46,17 @@ blp = Blueprint(
 )
 
 
-@blp.before_request
-def _multipart_only() -> Response | None:
-    """An upload is multipart/form-data; anything else is refused before it is parsed."""
-    upload = request.method == "POST" and request.endpoint == UPLOAD_ENDPOINT
-    if upload and request.mimetype != "multipart/form-data":
-        return problem(415, "upload the photo as multipart/form-data with a `file` part")
-    return None
+def multipart_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """An upload is multipart/form-data; anything else is refused before it is parsed
+    (after the token is checked: without one, the answer is 401 whatever the body)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if request.mimetype != "multipart/form-data":
+            return problem(415, "upload the photo as multipart/form-data with a `file` part")
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _check_id(media_id: int) -> None:
@@ -60,7 +67,7 @@ def _check_id(media_id: int) -> None:
 @blp.route("")
 class MediaCollection(MethodView):
     @require_token
-    @blp.arguments(MediaQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(MediaQueryArgsSchema, location="query", as_kwargs=True, unknown=ma.RAISE)
     @blp.response(200, MediaListSchema)
     @blp.doc(security=READ)
     def get(self, q: str | None = None, status: str | None = None, **paging: int) -> Any:
@@ -77,6 +84,7 @@ class MediaCollection(MethodView):
             }
 
     @require_scope("media.write")
+    @multipart_only
     @blp.arguments(MediaFieldsSchema, location="form")
     @blp.arguments(MediaFileSchema, location="files")
     @blp.response(202, MediaSchema)
