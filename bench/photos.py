@@ -90,7 +90,8 @@ def procfile_line(name: str) -> str:
 
 def worker_run(photos: list[bytes], work: Path) -> dict:
     """Upload ``photos`` through the API in-process; time the worker; read its peak memory."""
-    from articles import create_app
+    from articles.app import create_app
+    from articles.extensions import database as app_database
     from articles.settings import Settings
 
     redis_server = Redis(work)
@@ -137,7 +138,7 @@ def worker_run(photos: list[bytes], work: Path) -> dict:
         main_mib = peak_rss_mib(worker.pid)
     finally:
         worker.stop(timeout=30)
-        app.extensions["articles.db"].dispose()
+        app_database(app).dispose()
         redis_server.stop()
     return {
         "photos": len(photos),

@@ -18,7 +18,6 @@ from weather.fetcher import worst_case_fetch_s
 from weather.settings import Settings
 
 
-
 def celery_config(settings: Settings) -> dict[str, Any]:
     tick = settings.tick_s
     tls = broker_tls(settings.redis_url)

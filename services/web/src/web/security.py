@@ -33,7 +33,7 @@ DATA_POLICY = "frame-ancestors 'none'"
 
 
 def init_app(app: Flask) -> None:
-    page_policy = content_security_policy(app.config["SETTINGS"].media_public_url)
+    page_policy = content_security_policy(app.config["MEDIA_PUBLIC_URL"])
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

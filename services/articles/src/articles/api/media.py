@@ -12,7 +12,6 @@ from flask import request, url_for
 from flask.views import MethodView
 from kombu.exceptions import OperationalError
 
-from articles.api.context import count_write, database
 from articles.api.media_schemas import (
     MediaFieldsSchema,
     MediaFileSchema,
@@ -22,6 +21,7 @@ from articles.api.media_schemas import (
 )
 from articles.api.schemas import MAX_ID
 from articles.errors import NotFound
+from articles.extensions import count_write, database
 from articles.media import library
 from articles.media.probe import probe
 from articles.media.representation import media_dict
