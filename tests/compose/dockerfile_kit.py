@@ -1,8 +1,9 @@
-"""Reading the services' Dockerfiles and the root .dockerignore as data."""
+"""Reading the one Dockerfile, its build arguments, and the root .dockerignore as data."""
 
 from __future__ import annotations
 
 import fnmatch
+import re
 from pathlib import PurePosixPath
 
 from support.servers import ROOT
@@ -10,9 +11,22 @@ from support.servers import ROOT
 SERVICES = {"articles": 8001, "counter": 8002, "weather": 8003, "web": 8000}
 
 
-def instructions(name: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    text = (ROOT / "services" / name / "Dockerfile").read_text()
+def build_args(name: str) -> dict[str, str]:
+    """The build arguments docker-compose.yml gives the image of service ``name``."""
+    return {"SERVICE": name, "PORT": str(SERVICES[name])}
+
+
+def expand(text: str, args: dict[str, str]) -> str:
+    """``text`` with the Dockerfile's ${ARG} references replaced by the build arguments."""
+    return re.sub(r"\$\{([A-Z_]+)\}", lambda m: args.get(m[1], m[0]), text)
+
+
+def instructions(name: str | None = None) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped.
+
+    With a service ``name``, the build arguments are filled in as that image's build does.
+    """
+    text = (ROOT / "Dockerfile").read_text()
     result: list[tuple[str, str]] = []
     pending = ""
     for raw in text.splitlines():
@@ -26,7 +40,9 @@ def instructions(name: str) -> list[tuple[str, str]]:
         pending = ""
         keyword, _, args = line.partition(" ")
         result.append((keyword.upper(), args.strip()))
-    return result
+    if name is None:
+        return result
+    return [(keyword, expand(args, build_args(name))) for keyword, args in result]
 
 
 def ignored(path: str) -> bool:

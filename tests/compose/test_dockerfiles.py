@@ -1,9 +1,10 @@
-"""The services' Dockerfiles, read as data (no Docker engine here to build them).
+"""The one Dockerfile every service image is built from, read as data.
 
-Each image is multi-stage on the slim Python 3.11 base, installs exactly its package
-from the lock, runs as an unprivileged user, has a HEALTHCHECK, and by default runs
-its API's Procfile line. Everything it copies is inside the build context that the
-root .dockerignore lets through.
+It is multi-stage on the slim Python 3.11 base, installs exactly the package its SERVICE
+build argument names from the lock, runs as an unprivileged user, has a HEALTHCHECK, and
+by default runs that service's API as its Procfile line does. Everything it copies is
+inside the build context that the root .dockerignore lets through. tests/containers
+builds and runs the images for real.
 """
 
 from __future__ import annotations
@@ -13,19 +14,31 @@ import re
 import tomllib
 
 import pytest
-from dockerfile_kit import SERVICES, ignored, instructions
+from dockerfile_kit import SERVICES, build_args, ignored, instructions
 
 from support.servers import ROOT
 
 
-@pytest.mark.parametrize("name", SERVICES)
-def test_the_image_is_multi_stage_on_slim_python_3_11(name):
-    steps = instructions(name)
+def test_the_image_is_multi_stage_on_slim_python_3_11():
+    steps = instructions()
     froms = [args for keyword, args in steps if keyword == "FROM"]
     assert len(froms) >= 3, froms
     args = dict(arg.split("=", 1) for keyword, arg in steps if keyword == "ARG" and "=" in arg)
     assert args["PYTHON_IMAGE"].startswith("python:3.11-slim")
     assert froms[-1] == "${PYTHON_IMAGE} AS runtime"
+
+
+def test_there_is_one_dockerfile_and_compose_builds_every_service_with_it(services):
+    assert not list((ROOT / "services").glob("*/Dockerfile"))
+    built = {name: svc["build"] for name, svc in services.items() if "build" in svc}
+    assert set(SERVICES) <= set(built)
+    for name, build in built.items():
+        owner = name.split("-")[0] if name not in ("migrate", "seed") else "articles"
+        assert build["context"] == "."
+        assert build.get("dockerfile", "Dockerfile") == "Dockerfile", name
+        assert {k: build["args"][k] for k in ("SERVICE", "PORT")} == build_args(owner), name
+        # The base images are the Dockerfile's unless the environment names others.
+        assert build["args"]["PYTHON_IMAGE"] is None and build["args"]["UV_IMAGE"] is None
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -36,14 +49,13 @@ def test_the_image_installs_its_package_from_the_lock_without_dev_tools(name):
     for sync in syncs:
         assert "--frozen" in sync
         assert "--no-dev" in sync
-        assert f"--package portal-{name}" in sync
+        assert f'--package "portal-{name}"' in sync
     assert "--no-editable" in syncs[-1]
 
 
-@pytest.mark.parametrize("name", SERVICES)
-def test_the_image_copies_every_workspace_manifest_for_uv(name):
+def test_the_image_copies_every_workspace_manifest_for_uv():
     workspace = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]
-    copies = [args for keyword, args in instructions(name) if keyword == "COPY"]
+    copies = [args for keyword, args in instructions() if keyword == "COPY"]
     for member in workspace["members"]:
         assert f"{member}/pyproject.toml {member}/" in copies, member
     assert "pyproject.toml uv.lock ./" in copies
@@ -66,9 +78,11 @@ def test_everything_copied_is_in_the_build_context(name):
 def test_the_image_runs_as_an_unprivileged_user_with_a_healthcheck(name):
     steps = dict(instructions(name))
     assert steps["USER"] == "portal:portal"
-    assert steps["HEALTHCHECK"].endswith(f'CMD ["portal-healthcheck", "http", "{SERVICES[name]}"]')
+    assert steps["HEALTHCHECK"].endswith('CMD portal-healthcheck http "$PORTAL_PORT"')
     assert json.loads(steps["ENTRYPOINT"]) == ["portal-entrypoint"]
-    assert f"{name.upper()}_PORT={SERVICES[name]}" in steps["ENV"]
+    assert f"PORTAL_SERVICE={name}" in steps["ENV"]
+    assert f"PORTAL_PORT={SERVICES[name]}" in steps["ENV"]
+    assert steps["EXPOSE"] == str(SERVICES[name])
     assert "BIND_HOST=0.0.0.0" in steps["ENV"]
     # Compose gives a read-only root and a tmpfs /tmp: gunicorn's control socket goes there.
     assert "XDG_RUNTIME_DIR=/tmp" in steps["ENV"]
@@ -76,5 +90,8 @@ def test_the_image_runs_as_an_unprivileged_user_with_a_healthcheck(name):
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_the_default_command_is_the_procfile_line_of_its_api(name, processes):
-    steps = dict(instructions(name))
-    assert json.loads(steps["CMD"]) == [processes[name]]
+    (command,) = json.loads(dict(instructions(name))["CMD"])
+    port = str(SERVICES[name])
+    in_image = command.replace("${PORTAL_PORT}", port).replace("${PORTAL_SERVICE}", name)
+    procfile = processes[name].replace(f"${{{name.upper()}_PORT:-{port}}}", port)
+    assert in_image == procfile

@@ -107,7 +107,8 @@ def runtime_env(venv: Path, workdir: Path, redis_url: str, port: int, name: str)
         # entry point creates the folder).
         PROMETHEUS_MULTIPROC_DIR=str(workdir / "prometheus"),
         LOG_LEVEL="WARNING",
-        **{f"{name.upper()}_PORT": str(port)},
+        PORTAL_SERVICE=name,
+        PORTAL_PORT=str(port),
     )
     return env
 

@@ -1,21 +1,28 @@
 # syntax=docker/dockerfile:1.7
-# The web image: one image for the portal pages and the event consumer that clears its cache;
-# docker-compose.yml gives each its command. Build from the repository root:
-#   docker build -f services/web/Dockerfile -t portal-web .
+# Every service image of the portal, from one recipe: the build argument SERVICE names
+# the service (articles, counter, weather, web) and PORT its API's port. One image per
+# service runs all of that service's processes; docker-compose.yml gives each its
+# command and passes both arguments. Build from the repository root:
+#   docker build --build-arg SERVICE=articles --build-arg PORT=8001 -t portal-articles .
+# PYTHON_IMAGE and UV_IMAGE swap the base images (deploy/local-images builds stand-ins).
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.8
 
 FROM ${UV_IMAGE} AS uv
 
-# --- build: a virtual environment with the locked dependencies and this service -----
+# --- build: a virtual environment with the locked dependencies and the service ------
+# uv trusts the base image's CA bundle (UV_NATIVE_TLS): a builder behind a TLS-inspecting
+# proxy mounts its own bundle over it (deploy/podman/stack.py does).
 FROM ${PYTHON_IMAGE} AS build
+ARG SERVICE
 COPY --from=uv /uv /usr/local/bin/uv
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_PYTHON_DOWNLOADS=never \
     UV_PYTHON=/usr/local/bin/python3.11 \
-    UV_PROJECT_ENVIRONMENT=/app/.venv
+    UV_PROJECT_ENVIRONMENT=/app/.venv \
+    UV_NATIVE_TLS=1
 WORKDIR /src
 # The workspace manifests and the lock first: this layer is rebuilt only when they change.
 COPY pyproject.toml uv.lock ./
@@ -25,20 +32,23 @@ COPY services/counter/pyproject.toml services/counter/
 COPY services/weather/pyproject.toml services/weather/
 COPY services/web/pyproject.toml services/web/
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --package portal-web --no-install-workspace
+    test -n "${SERVICE}" \
+    && uv sync --frozen --no-dev --package "portal-${SERVICE}" --no-install-workspace
 COPY libs/portalkit/ libs/portalkit/
-COPY services/web/ services/web/
+COPY services/${SERVICE}/ services/${SERVICE}/
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --package portal-web --no-editable
+    uv sync --frozen --no-dev --package "portal-${SERVICE}" --no-editable
 
 # --- runtime: the environment only, run by an unprivileged user ----------------------
 # Compose mounts the root read-only with a tmpfs on /tmp: gunicorn's control socket
 # (XDG_RUNTIME_DIR) and the Prometheus files of its workers go there.
 FROM ${PYTHON_IMAGE} AS runtime
+ARG SERVICE
+ARG PORT
 RUN groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --home-dir /app --shell /usr/sbin/nologin portal \
-    && mkdir -p /app/var \
-    && chown portal:portal /app/var
+    && mkdir -p /app/var/media \
+    && chown -R portal:portal /app/var
 COPY --from=build /app/.venv /app/.venv
 COPY --chmod=0755 deploy/docker/entrypoint.sh /usr/local/bin/portal-entrypoint
 COPY --chmod=0755 deploy/docker/healthcheck.py /usr/local/bin/portal-healthcheck
@@ -47,13 +57,14 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     BIND_HOST=0.0.0.0 \
     XDG_RUNTIME_DIR=/tmp \
-    WEB_PORT=8000 \
-    FORWARDED_ALLOW_IPS=*
+    FORWARDED_ALLOW_IPS=* \
+    PORTAL_SERVICE=${SERVICE} \
+    PORTAL_PORT=${PORT}
 WORKDIR /app
 USER portal:portal
-EXPOSE 8000
+EXPOSE ${PORT}
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["portal-healthcheck", "http", "8000"]
+    CMD portal-healthcheck http "$PORTAL_PORT"
 ENTRYPOINT ["portal-entrypoint"]
-# One string: a Procfile line (see deploy/docker/entrypoint.sh).
-CMD ["gunicorn -c python:portalkit.gunicorn_conf -b ${BIND_HOST:-127.0.0.1}:${WEB_PORT:-8000} \"web.app:create_app()\""]
+# One string, like a Procfile line (see deploy/docker/entrypoint.sh): the service's API.
+CMD ["gunicorn -c python:portalkit.gunicorn_conf -b ${BIND_HOST:-127.0.0.1}:${PORTAL_PORT} \"${PORTAL_SERVICE}.app:create_app()\""]
