@@ -185,14 +185,12 @@ def test_every_service_can_run_on_a_swarm(services):
         assert services[name]["deploy"]["replicas"] >= 2, name
 
 
-def test_processes_of_one_service_share_its_image_and_its_dockerfile(services, processes):
+def test_processes_of_one_service_share_its_image_and_its_build(services, processes):
     for name in processes:
         owner = name.split("-")[0]
         assert services[name]["image"] == services[owner]["image"], name
-        build = services[name]["build"]
-        assert build["context"] == "."
-        assert build["dockerfile"] == f"services/{owner}/Dockerfile"
-        assert (ROOT / build["dockerfile"]).is_file()
+        assert services[name]["build"] == services[owner]["build"], name
+        assert services[name]["build"]["args"]["SERVICE"] == owner
 
 
 def test_settings_come_from_the_env_file_and_the_example_lists_them(compose, services):
@@ -216,6 +214,43 @@ def test_the_gateway_reaches_each_http_service_by_its_compose_name(services, nam
     ports = {"articles": 8001, "counter": 8002, "weather": 8003, "web": 8000}
     env = services["gateway"]["environment"]
     assert env[f"GATEWAY_{name.upper()}_UPSTREAM"] == f"{name}:{ports[name]}"
-    assert env["GATEWAY_RESOLVER"] == "127.0.0.11"
     healthcheck = services[name]["healthcheck"]["test"]
     assert healthcheck == ["CMD", "portal-healthcheck", "http", str(ports[name])]
+
+
+def test_every_image_can_be_swapped_and_defaults_to_the_official_one(services):
+    official = {
+        "redis": ("REDIS_IMAGE", "redis:7"),
+        "postgres": ("POSTGRES_IMAGE", "postgres:16"),
+        "gateway": ("NGINX_IMAGE", "nginxinc/nginx-unprivileged:"),
+    }
+    for name, (variable, default) in official.items():
+        image = services[name]["image"]
+        assert image.startswith(f"${{{variable}:-{default}"), image
+        assert interpolated(image) == [variable]
+
+
+def test_the_gateway_resolves_through_its_own_first_name_server(services, compose):
+    script = ROOT / compose["configs"]["gateway-resolver"]["file"]
+    mounted = {c["source"]: c["target"] for c in services["gateway"]["configs"]}
+    assert mounted["gateway-resolver"].startswith("/docker-entrypoint.d/")
+    assert mounted["gateway-resolver"].endswith(".envsh")
+    assert script.stat().st_mode & 0o111, "the nginx entry point sources executable scripts only"
+    assert "GATEWAY_RESOLVER" not in services["gateway"]["environment"]
+
+    def resolver(**env: str) -> str:
+        return subprocess.run(
+            ["/bin/sh", "-c", f'. "{script}" && printf %s "$GATEWAY_RESOLVER"'],
+            env={"PATH": "/usr/bin:/bin", **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    servers = [
+        line.split()[1]
+        for line in Path("/etc/resolv.conf").read_text().splitlines()
+        if line.startswith("nameserver")
+    ]
+    assert resolver() == servers[0].join("[]" if ":" in servers[0] else ["", ""])
+    assert resolver(GATEWAY_RESOLVER="10.0.0.2") == "10.0.0.2"
