@@ -38,16 +38,29 @@ clean:
 	rm -rf $(VENV) $(TOOLS) var/run
 
 # --- the production shape on one host: Docker Compose (see OPERATIONS.md) -----------
-COMPOSE ?= docker compose
+# Docker Compose where a Docker engine answers; otherwise podman, through
+# deploy/podman/stack.py (LOCAL_IMAGES=1 builds the base images from Debian's packages).
+ENGINE_COMPOSE := $(shell docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 && echo "docker compose")
+PODMAN_STACK := $(VENV)/bin/python deploy/podman/stack.py
+COMPOSE ?= $(if $(ENGINE_COMPOSE),$(ENGINE_COMPOSE),$(PODMAN_STACK) compose)
 .PHONY: up down logs
 
 up:
 	@test -f .env || { echo "no .env: copy .env.example to .env and set its secrets first" >&2; exit 1; }
+ifneq ($(ENGINE_COMPOSE),)
 	$(COMPOSE) up --build --detach
+else
+	$(MAKE) --no-print-directory setup
+	$(PODMAN_STACK) up $(if $(LOCAL_IMAGES),--local-images)
+endif
 	$(COMPOSE) ps
 
 down:
+ifneq ($(ENGINE_COMPOSE),)
 	$(COMPOSE) down
+else
+	$(PODMAN_STACK) down
+endif
 
 logs:
 	$(COMPOSE) logs --follow --tail=200 $(SERVICE)

@@ -47,12 +47,12 @@ RATE_LIMITED = {
 class FakeProvider:
     """Serves both providers' endpoints. ``mode`` picks the answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.mode = "ok"
         self.options: dict[str, Any] = {}
         self.requests: Counter[tuple[str, str]] = Counter()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer((host, 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
