@@ -5,13 +5,13 @@
     .venv/bin/python deploy/podman/stack.py [options] down [-- DOWN ARGS]
     .venv/bin/python deploy/podman/stack.py [options] compose COMPOSE ARGS...
 
-`up` builds every service image from the repository's Dockerfile with podman, then runs
-`docker-compose up --detach --no-build` (Debian's docker-compose 1.29, which honours
-depends_on conditions, healthchecks and --scale) against podman's Docker API. It starts,
-for this project, what podman lacks without systemd: the API service and a healthcheck
-timer (deploy/podman/healthchecks.py); `down` stops them again. `--local-images` first
-builds the base images from Debian's packages (deploy/local-images/build.sh) and writes
-their references into the env file.
+`up` builds every service image from the repository's Dockerfile with podman (unless
+given --no-build), then runs `docker-compose up --detach --no-build` (Debian's
+docker-compose 1.29, which honours depends_on conditions, healthchecks and --scale)
+against podman's Docker API. It starts, for this project, what podman lacks without
+systemd: the API service and a healthcheck timer (deploy/podman/healthchecks.py);
+`down` stops them again. `--local-images` first builds the base images from Debian's
+packages (deploy/local-images/build.sh) and writes their references into the env file.
 """
 
 from __future__ import annotations
@@ -208,13 +208,15 @@ def main(argv: list[str]) -> int:
     stack = Stack(options.env_file, options.project_name, options.state_dir)
     if options.command in ("up", "build") and options.local_images:
         stack.local_images()
-    if options.command in ("up", "build"):
+    if options.command == "build" or (options.command == "up" and "--no-build" not in args):
         stack.build()
     if options.command == "build":
         return 0
     stack.start_helpers()
     if options.command == "up":
-        return stack.compose("up", "--detach", "--no-build", *args)
+        return stack.compose(
+            "up", "--detach", "--no-build", *(a for a in args if a != "--no-build")
+        )
     if options.command == "down":
         status = stack.compose("down", *args)
         stack.stop_helpers()
