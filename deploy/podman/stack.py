@@ -35,8 +35,10 @@ sys.path.insert(0, str(HERE))
 from compose_form import compose_1_form  # noqa: E402
 
 # Where the build stage's HTTPS finds its CA bundle (the Dockerfile's UV_NATIVE_TLS):
-# the host's own bundle is mounted there, so builds trust what the host trusts.
+# the host's own bundle (SSL_CERT_FILE, else Debian's) is mounted there, so builds
+# trust what the host trusts, a TLS-inspecting proxy included.
 BUILD_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
+HOST_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -144,8 +146,8 @@ class Stack:
                 value = env.get(key) if value is None else value
                 if value:
                     command += ["--build-arg", f"{key}={value}"]
-            ca = os.environ.get("SSL_CERT_FILE")
-            if ca and Path(ca).is_file():
+            ca = os.environ.get("SSL_CERT_FILE") or HOST_CA_PATH
+            if Path(ca).is_file():
                 command += ["--volume", f"{Path(ca).resolve()}:{BUILD_CA_PATH}:ro"]
             subprocess.run([*command, build["context"]], check=True)
 
