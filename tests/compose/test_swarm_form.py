@@ -1,8 +1,8 @@
-"""The Swarm form of docker-compose.yml (deploy/swarm.py), checked by the docker CLI itself.
+"""The Swarm form of docker-compose.yml (deploy/swarm.py), loaded by real loaders.
 
 `docker stack config` loads and interpolates a stack file exactly as `docker stack
-deploy` does, without a Docker engine, so where the docker CLI is installed the test
-proves the Swarm path for real.
+deploy` does, without a Docker engine; Debian's docker-compose loads the same v3-style
+form without one too. Neither needs an engine, so both run wherever the suite runs.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -46,23 +47,49 @@ def test_the_swarm_form_drops_only_what_the_swarm_loader_rejects(compose):
         assert swarm[key] == compose[key]
 
 
-def test_docker_stack_config_accepts_it_and_runs_the_procfile_lines(tmp_path, processes):
-    docker = shutil.which("docker")
-    if not docker:
-        pytest.skip("the docker CLI is not installed (no engine is needed, only the CLI)")
+def under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def stack_dir(tmp_path) -> tuple[Path, dict[str, str]]:
+    """A folder to load the stack from (.env, the config files) and the shell's environment."""
     # Relative paths (.env, the config files) resolve from the working directory.
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
     (tmp_path / "deploy").symlink_to(ROOT / "deploy")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
+    (tmp_path / "docker-compose.yml").write_text(swarm_file())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "COMPOSE_"))}
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line and not line.startswith("#") and "=" in line:
             key, _, value = line.partition("=")
             env[key] = value
-    env["DOCKER_CONFIG"] = str(tmp_path / "docker-config")
+    return tmp_path, env
+
+
+def assert_runs_the_procfile_lines(
+    stack: dict, env: dict[str, str], processes, escaped: bool = False
+) -> None:
+    """``escaped``: the loader writes its output as a Compose file again, `$` as `$$`."""
+    services = stack["services"]
+    for name, line in processes.items():
+        # After the loader's interpolation the container gets the Procfile line.
+        command = services[name]["command"]
+        if escaped:
+            command = [word.replace("$$", "$") for word in command]
+        assert command == [line], name
+        assert services[name]["deploy"]["restart_policy"]["condition"] == "any"
+    assert services["gateway"]["ports"][0]["published"] in (8080, "8080")
+    assert stack["networks"]["back"]["internal"] is True
+    redis_url = services["articles"]["environment"]["REDIS_URL"]
+    assert redis_url == f"redis://:{env['REDIS_PASSWORD']}@redis:6379/0"
+
+
+def test_the_compose_loader_accepts_it_without_an_engine(stack_dir, processes):
+    """Debian's docker-compose (installed by .ci/run) loads v3-style files as Swarm does."""
+    folder, env = stack_dir
     result = subprocess.run(
-        [docker, "stack", "config", "-c", "-"],
-        input=swarm_file(),
-        cwd=tmp_path,
+        ["docker-compose", "--project-name", "portal", "config"],
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
@@ -70,12 +97,27 @@ def test_docker_stack_config_accepts_it_and_runs_the_procfile_lines(tmp_path, pr
     )
     assert result.returncode == 0, result.stderr
     stack = yaml.safe_load(result.stdout)
-    services = stack["services"]
-    for name, line in processes.items():
-        # After the Swarm loader's interpolation the container gets the Procfile line.
-        assert services[name]["command"] == [line], name
-        assert services[name]["deploy"]["restart_policy"]["condition"] == "any"
-    assert services["gateway"]["ports"][0]["published"] in (8080, "8080")
-    assert stack["networks"]["back"]["internal"] is True
-    redis_url = services["articles"]["environment"]["REDIS_URL"]
-    assert redis_url == f"redis://:{env['REDIS_PASSWORD']}@redis:6379/0"
+    assert_runs_the_procfile_lines(stack, env, processes, escaped=True)
+    assert set(stack["configs"]) == set(yaml.safe_load(swarm_file())["configs"])
+
+
+def test_docker_stack_config_accepts_it_and_runs_the_procfile_lines(stack_dir, processes):
+    """`docker stack config` loads the file exactly as `docker stack deploy` does."""
+    docker = shutil.which("docker")
+    if not docker:
+        reason = "the docker CLI is not installed (no engine is needed, only the CLI)"
+        if under_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    folder, env = stack_dir
+    env["DOCKER_CONFIG"] = str(folder / "docker-config")
+    result = subprocess.run(
+        [docker, "stack", "config", "-c", "docker-compose.yml"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert_runs_the_procfile_lines(yaml.safe_load(result.stdout), env, processes)
