@@ -66,6 +66,15 @@ def stack_dir(tmp_path) -> tuple[Path, dict[str, str]]:
     return tmp_path, env
 
 
+def loaded(command: list[str], folder: Path, env: dict[str, str]) -> dict:
+    """What a loader makes of the stack file in ``folder`` (it must accept it)."""
+    result = subprocess.run(
+        command, cwd=folder, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
 def assert_runs_the_procfile_lines(
     stack: dict, env: dict[str, str], processes, escaped: bool = False
 ) -> None:
@@ -87,16 +96,7 @@ def assert_runs_the_procfile_lines(
 def test_the_compose_loader_accepts_it_without_an_engine(stack_dir, processes):
     """Debian's docker-compose (installed by .ci/run) loads v3-style files as Swarm does."""
     folder, env = stack_dir
-    result = subprocess.run(
-        ["docker-compose", "--project-name", "portal", "config"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    stack = yaml.safe_load(result.stdout)
+    stack = loaded(["docker-compose", "--project-name", "portal", "config"], folder, env)
     assert_runs_the_procfile_lines(stack, env, processes, escaped=True)
     assert set(stack["configs"]) == set(yaml.safe_load(swarm_file())["configs"])
 
@@ -111,13 +111,5 @@ def test_docker_stack_config_accepts_it_and_runs_the_procfile_lines(stack_dir, p
         pytest.skip(reason)
     folder, env = stack_dir
     env["DOCKER_CONFIG"] = str(folder / "docker-config")
-    result = subprocess.run(
-        [docker, "stack", "config", "-c", "docker-compose.yml"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert_runs_the_procfile_lines(yaml.safe_load(result.stdout), env, processes)
+    stack = loaded([docker, "stack", "config", "-c", "docker-compose.yml"], folder, env)
+    assert_runs_the_procfile_lines(stack, env, processes)
