@@ -65,11 +65,16 @@ uv_image() {
 }
 
 debian
-build "$PYTHON_IMAGE" python.Containerfile
+# The images on the Debian base build side by side (mostly waiting on downloads).
+pids=()
+build "$PYTHON_IMAGE" python.Containerfile & pids+=($!)
+build "$REDIS_IMAGE" redis.Containerfile & pids+=($!)
+build "$POSTGRES_IMAGE" postgres.Containerfile & pids+=($!)
+build "$NGINX_IMAGE" nginx.Containerfile & pids+=($!)
 uv_image
-build "$REDIS_IMAGE" redis.Containerfile
-build "$POSTGRES_IMAGE" postgres.Containerfile
-build "$NGINX_IMAGE" nginx.Containerfile
+for pid in "${pids[@]}"; do
+    wait "$pid"
+done
 
 settings="PYTHON_IMAGE=$PYTHON_IMAGE
 UV_IMAGE=$UV_IMAGE

@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -131,25 +132,15 @@ class Stack:
         """Each service image, as `docker compose build` would make it, built by podman."""
         config = yaml.safe_load(self.compose_output("config"))
         env = {**read_env_file(self.env_file), **os.environ}
-        built = set()
-        for service in config["services"].values():
-            if "build" not in service or service["image"] in built:
-                continue
-            built.add(service["image"])
-            build = service["build"]
-            command = ["podman", "build", "--format", "docker", "--tag", service["image"]]
-            command += [
-                "--file",
-                str(Path(build["context"]) / build.get("dockerfile", "Dockerfile")),
-            ]
-            for key, value in (build.get("args") or {}).items():
-                value = env.get(key) if value is None else value
-                if value:
-                    command += ["--build-arg", f"{key}={value}"]
-            ca = os.environ.get("SSL_CERT_FILE") or HOST_CA_PATH
-            if Path(ca).is_file():
-                command += ["--volume", f"{Path(ca).resolve()}:{BUILD_CA_PATH}:ro"]
-            subprocess.run([*command, build["context"]], check=True)
+        builds = {
+            svc["image"]: svc["build"] for svc in config["services"].values() if "build" in svc
+        }
+        commands = [build_command(image, build, env) for image, build in builds.items()]
+        # Two at a time: a build waits on downloads and on writing layers as much as on CPU.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for result in pool.map(lambda c: subprocess.run(c, check=False), commands):
+                if result.returncode:
+                    raise SystemExit(f"podman build failed: {' '.join(result.args)}")
 
     # --- compose ---------------------------------------------------------------------
 
@@ -179,6 +170,20 @@ class Stack:
             capture_output=True,
             text=True,
         ).stdout
+
+
+def build_command(image: str, build: dict, env: dict[str, str]) -> list[str]:
+    """`podman build` of one image from its Compose build section (interpolated)."""
+    dockerfile = Path(build["context"]) / build.get("dockerfile", "Dockerfile")
+    command = ["podman", "build", "--format", "docker", "--tag", image, "--file", str(dockerfile)]
+    for key, value in (build.get("args") or {}).items():
+        value = env.get(key) if value is None else value
+        if value:
+            command += ["--build-arg", f"{key}={value}"]
+    ca = os.environ.get("SSL_CERT_FILE") or HOST_CA_PATH
+    if Path(ca).is_file():
+        command += ["--volume", f"{Path(ca).resolve()}:{BUILD_CA_PATH}:ro"]
+    return [*command, build["context"]]
 
 
 def read_env_file_text(text: str) -> dict[str, str]:
