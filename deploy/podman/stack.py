@@ -42,13 +42,18 @@ BUILD_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
 HOST_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
 
 
-def read_env_file(path: Path) -> dict[str, str]:
+def parse_env(text: str) -> dict[str, str]:
+    """KEY=value lines (as in .env); blank lines and comments are skipped."""
     values = {}
-    for line in path.read_text().splitlines() if path.exists() else []:
+    for line in text.splitlines():
         if line.strip() and not line.lstrip().startswith("#") and "=" in line:
             key, _, value = line.partition("=")
             values[key.strip()] = value.strip()
     return values
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    return parse_env(path.read_text()) if path.exists() else {}
 
 
 def set_env_values(path: Path, values: dict[str, str]) -> None:
@@ -120,13 +125,14 @@ class Stack:
     # --- images ----------------------------------------------------------------------
 
     def local_images(self) -> None:
+        """Builds the base images from Debian's packages; their references go to .env."""
         printed = subprocess.run(
             [str(ROOT / "deploy" / "local-images" / "build.sh")],
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         ).stdout
-        set_env_values(self.env_file, read_env_file_text(printed))
+        set_env_values(self.env_file, parse_env(printed))
 
     def build(self) -> None:
         """Each service image, as `docker compose build` would make it, built by podman."""
@@ -184,10 +190,6 @@ def build_command(image: str, build: dict, env: dict[str, str]) -> list[str]:
     if Path(ca).is_file():
         command += ["--volume", f"{Path(ca).resolve()}:{BUILD_CA_PATH}:ro"]
     return [*command, build["context"]]
-
-
-def read_env_file_text(text: str) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
 COMMANDS = ("up", "build", "down", "compose")
