@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from support.ci import missing
 from support.servers import ROOT
 
 
@@ -45,10 +46,6 @@ def test_the_swarm_form_drops_only_what_the_swarm_loader_rejects(compose):
         assert service == original, name
     for key in ("networks", "volumes", "configs"):
         assert swarm[key] == compose[key]
-
-
-def under_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture
@@ -105,10 +102,7 @@ def test_docker_stack_config_accepts_it_and_runs_the_procfile_lines(stack_dir, p
     """`docker stack config` loads the file exactly as `docker stack deploy` does."""
     docker = shutil.which("docker")
     if not docker:
-        reason = "the docker CLI is not installed (no engine is needed, only the CLI)"
-        if under_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing("the docker CLI is not installed (no engine is needed, only the CLI)")
     folder, env = stack_dir
     env["DOCKER_CONFIG"] = str(folder / "docker-config")
     stack = loaded([docker, "stack", "config", "-c", "docker-compose.yml"], folder, env)

@@ -19,10 +19,10 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
 import requests
 import yaml
 
+from support import ci
 from support.servers import ROOT, wait_until
 
 STACK = ROOT / "deploy" / "podman" / "stack.py"
@@ -51,19 +51,12 @@ def wait_healthy(stack: ComposeStack, timeout: float = 300) -> None:
         raise AssertionError(f"not every service became healthy: {states}") from None
 
 
-def under_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
 def require_tools() -> None:
     """What running containers needs here; missing it fails under CI (.ci/run installs it)."""
     missing = [tool for tool in TOOLS if not shutil.which(tool)]
     if not missing and os.geteuid() == 0:
         return
-    reason = f"containers cannot run here: missing {missing or 'root'} (.ci/run installs them)"
-    if under_ci():
-        pytest.fail(reason)
-    pytest.skip(reason)
+    ci.missing(f"containers cannot run here: missing {missing or 'root'} (.ci/run installs them)")
 
 
 def podman(*args: str, timeout: float = 120) -> str:
