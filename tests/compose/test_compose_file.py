@@ -254,3 +254,11 @@ def test_the_gateway_resolves_through_its_own_first_name_server(services, compos
     ]
     assert resolver() == servers[0].join("[]" if ":" in servers[0] else ["", ""])
     assert resolver(GATEWAY_RESOLVER="10.0.0.2") == "10.0.0.2"
+
+
+def test_no_healthcheck_relies_on_a_hostname_variable(services):
+    # Docker sets HOSTNAME in a container's environment, podman does not: a check that
+    # names its Celery node by $HOSTNAME never passes there (tests/containers saw it).
+    for name, service in services.items():
+        test = " ".join((service.get("healthcheck") or {}).get("test") or [])
+        assert "HOSTNAME" not in test, name

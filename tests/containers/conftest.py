@@ -52,11 +52,13 @@ def stack(tmp_path_factory, provider) -> ComposeStack:
     stack.token = token
     stack.stack("down", "--volumes", "--remove-orphans")  # what a run cut short left
     started = time.monotonic()
-    stack.stack("up", "--local-images")
-    wait_healthy(stack)
-    print(f"\nimages built and the stack healthy in {time.monotonic() - started:.0f} s")
-    yield stack
-    stack.stack("down", "--volumes", "--remove-orphans")
+    try:
+        stack.stack("up", "--local-images")
+        wait_healthy(stack)
+        print(f"\nimages built and the stack healthy in {time.monotonic() - started:.0f} s")
+        yield stack
+    finally:
+        stack.stack("down", "--volumes", "--remove-orphans")
 
 
 @pytest.fixture(scope="session")
