@@ -1,8 +1,9 @@
 """Starting a long-running process (relay, consumer, worker): settings, logs, signals.
 
 Every non-HTTP process of the portal has the same ``main``:
-``run_process("counter-consumer", Settings.from_env, build)`` where ``build`` makes the
-workers (objects with ``run()`` and ``stop()``) from the settings.
+``run_process("counter-consumer", Settings.from_env, build, metrics)`` where ``build``
+makes the workers (objects with ``run()`` and ``stop()``) from the settings, and
+``metrics`` gives what the process serves on ``METRICS_PORT``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Protocol, TypeVar
 
 from portalkit.config import load_or_exit
 from portalkit.logging import configure_logging
+from portalkit.process_metrics import ProcessMetrics, serve_metrics
 
 S = TypeVar("S")
 
@@ -29,6 +31,9 @@ class Worker(Protocol):
     def stop(self, *_: object) -> None: ...
 
 
+W = TypeVar("W", bound=Worker)
+
+
 def start_process(service: str, load_settings: Callable[[], S]) -> S:
     """Read settings (stopping with one line on a bad value) and switch logs to JSON lines."""
     settings = load_or_exit(load_settings)
@@ -37,10 +42,18 @@ def start_process(service: str, load_settings: Callable[[], S]) -> S:
 
 
 def run_process(
-    service: str, load_settings: Callable[[], S], build: Callable[[S], Sequence[Worker]]
+    service: str,
+    load_settings: Callable[[], S],
+    build: Callable[[S], Sequence[W]],
+    metrics: Callable[[Sequence[W]], ProcessMetrics] | None = None,
 ) -> None:
-    """The ``main`` of a long-running process: settings, logs, then its workers until a signal."""
-    run_workers(build(start_process(service, load_settings)))
+    """The ``main`` of a long-running process: settings, logs, its metrics when
+    ``METRICS_PORT`` is set, then its workers until a signal."""
+    settings = start_process(service, load_settings)
+    workers = build(settings)
+    if metrics is not None:
+        serve_metrics(settings, metrics(workers).registry, service)  # type: ignore[arg-type]
+    run_workers(workers)
 
 
 def run_workers(workers: Sequence[Worker]) -> None:

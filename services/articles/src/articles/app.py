@@ -14,6 +14,7 @@ from articles.api import articles, categories, media, media_files
 from articles.db import Database
 from articles.errors import DomainError
 from articles.media.services import MEDIA_UNAVAILABLE, init_media
+from articles.outbox_metrics import OutboxCollector
 from articles.settings import Settings
 from portalkit.api import create_api
 from portalkit.app import flask_app
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         form_endpoints={media.UPLOAD_ENDPOINT},
     )
     _init_extensions(app, settings, metrics)
+    metrics.register(OutboxCollector(db))
     api = create_api(
         app,
         "Articles API",

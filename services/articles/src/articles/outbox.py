@@ -84,6 +84,16 @@ def oldest_unsent(connection: Connection) -> datetime | None:
     ).scalar()
 
 
+def backlog(connection: Connection) -> tuple[int, datetime | None]:
+    """How many events wait to be sent, and when the oldest of them was written."""
+    count, oldest = connection.execute(
+        select(func.count(OutboxEvent.id), func.min(OutboxEvent.created_at)).where(
+            OutboxEvent.sent_at.is_(None)
+        )
+    ).one()
+    return int(count), oldest
+
+
 def nothing_sent_yet(session: Session) -> bool:
     """Whether the outbox has pending rows and has never sent one (a first start)."""
     sent = session.scalar(select(OutboxEvent.id).where(OutboxEvent.sent_at.is_not(None)).limit(1))

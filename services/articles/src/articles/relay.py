@@ -22,8 +22,10 @@ from sqlalchemy.exc import DBAPIError
 from articles import outbox, store
 from articles.db import Database, normalize_url
 from articles.models import utcnow
+from articles.outbox_metrics import OutboxCollector
 from articles.settings import Settings
 from portalkit.process import run_process
+from portalkit.process_metrics import ProcessMetrics
 from portalkit.redis_client import connect
 from portalkit.redis_errors import Backoff, is_redis_trouble
 from portalkit.streams import EventBus
@@ -83,6 +85,19 @@ class Relay:
         )
         self._stop = threading.Event()
         self._next_prune = 0.0
+        self.metrics = ProcessMetrics()
+        self.metrics.register(OutboxCollector(self.database))
+        self.published = self.metrics.counter(
+            "articles_relay_published_events", "Outbox events this relay sent to their stream."
+        )
+        self.failures = self.metrics.counter(
+            "articles_relay_failures",
+            "Relay rounds that failed and were retried, by what failed.",
+            ("kind",),
+        )
+        self.active = self.metrics.gauge(
+            "articles_relay_active", "1 while this relay sends (holds the lock on SQLite)."
+        )
 
     def stop(self, *_: object) -> None:
         self._stop.set()
@@ -111,6 +126,7 @@ class Relay:
                     session, self.bus, self.settings.relay_batch, self.skip_locked
                 )
             sent += count
+            self.published.inc(count)
             if count < self.settings.relay_batch:
                 break
         return sent
@@ -145,10 +161,12 @@ class Relay:
         while not self._stop.is_set():
             if self.lock is not None and not self.lock.acquire():
                 active = False
+                self.active.set(0)
                 self._stop.wait(self.settings.relay_interval_s)
                 continue
             if not active:
                 active = True
+                self.active.set(1)
                 log.info("relay active")
             try:
                 self.run_once()
@@ -157,6 +175,7 @@ class Relay:
                 passing = isinstance(exc, (DBAPIError, redis.exceptions.WatchError))
                 if not (passing or is_redis_trouble(exc)):
                     raise
+                self.failures.labels("database" if isinstance(exc, DBAPIError) else "redis").inc()
                 log.warning("relay round failed; retrying: %s", exc)
                 self._stop.wait(backoff.next())
                 continue
@@ -168,7 +187,12 @@ class Relay:
 
 
 def main() -> None:
-    run_process("articles-relay", Settings.from_env, lambda settings: [Relay(settings)])
+    run_process(
+        "articles-relay",
+        Settings.from_env,
+        lambda settings: [Relay(settings)],
+        lambda relays: relays[0].metrics,
+    )
 
 
 if __name__ == "__main__":
