@@ -15,6 +15,7 @@ from counter.settings import Settings
 from portalkit.events import ARTICLES_STREAM, ArticleEvent, Event
 from portalkit.process import run_process
 from portalkit.redis_client import connect
+from portalkit.stream_metrics import consumer_metrics
 from portalkit.streams import Consumer
 
 GROUP = "counter"
@@ -44,7 +45,12 @@ def _handle(event: Event, pipe: redis.client.Pipeline, *, client: redis.Redis) -
 
 
 def main() -> None:
-    run_process("counter-consumer", Settings.from_env, lambda settings: [build_consumer(settings)])
+    run_process(
+        "counter-consumer",
+        Settings.from_env,
+        lambda settings: [build_consumer(settings)],
+        consumer_metrics,
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from portalkit.events import (
 )
 from portalkit.process import run_process
 from portalkit.redis_client import connect
+from portalkit.stream_metrics import consumer_metrics
 from portalkit.streams import Consumer
 from web.page_data import invalidate_article, invalidate_weather
 from web.settings import Settings
@@ -44,7 +45,10 @@ def consumers(client: redis.Redis, start_id: str = "$") -> list[Consumer]:
 
 def main() -> None:
     run_process(
-        "web-consumer", Settings.from_env, lambda settings: consumers(connect(settings.redis_url))
+        "web-consumer",
+        Settings.from_env,
+        lambda settings: consumers(connect(settings.redis_url)),
+        consumer_metrics,
     )
 
 
