@@ -46,6 +46,8 @@ class Stack:
         self.ports = {name: free_port() for name in HTTP_PROCESSES}
         self.commands = procfile()
         self.processes: dict[str, Process] = {}
+        self.metrics_ports: dict[str, int] = {}
+        """``METRICS_PORT`` of each process without HTTP of its own, kept across restarts."""
         venv_bin = str(Path(sys.executable).parent)
         self.env = {
             "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -70,6 +72,12 @@ class Stack:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
+    def metrics_url(self, name: str) -> str:
+        """Where a process serves Prometheus metrics (an API's /metrics, or METRICS_PORT)."""
+        if name in HTTP_PROCESSES:
+            return self.url(name) + "/metrics"
+        return f"http://127.0.0.1:{self.metrics_ports[name]}/metrics"
+
     def migrate(self, seed: bool = False) -> None:
         env = {**os.environ, **self.env}
         subprocess.run(
@@ -90,8 +98,12 @@ class Stack:
 
     def start(self, *names: str, wait: bool = True) -> Stack:
         for name in names:
+            env = self.env
+            if name not in HTTP_PROCESSES:
+                port = self.metrics_ports.setdefault(name, free_port())
+                env = {**self.env, "METRICS_PORT": str(port)}
             # exec: the Procfile command replaces the shell, so stopping it waits for it.
-            proc = Process("exec " + self.commands[name], env=self.env, name=name, shell=True)
+            proc = Process("exec " + self.commands[name], env=env, name=name, shell=True)
             self.processes[name] = proc.start()
         if wait:
             for name in names:

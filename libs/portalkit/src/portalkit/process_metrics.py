@@ -48,7 +48,7 @@ def serve_metrics(
         settings.metrics_port, addr=settings.bind_host, registry=registry
     )
     port = int(server.server_port)
-    log.info("serving metrics", extra={"process": process, "port": port})
+    log.info("serving metrics", extra={"metrics_of": process, "port": port})
     return port
 
 

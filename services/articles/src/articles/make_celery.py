@@ -5,11 +5,13 @@ from typing import Any
 from celery.signals import worker_ready
 
 from articles.app import create_app
+from articles.media.job_metrics import serve_media_metrics
 from articles.media.services import celery_app as app_celery
 from articles.media.services import media_services
 
 flask_app = create_app()
 celery_app = app_celery(flask_app)
+serve_media_metrics(media_services(flask_app).settings)
 
 
 @worker_ready.connect

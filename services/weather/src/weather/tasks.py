@@ -6,6 +6,7 @@ from celery import shared_task
 
 from weather.extensions import weather_fetcher
 from weather.fetcher import Fetcher
+from weather.worker_metrics import fetches
 
 
 @shared_task(name="weather.refresh_due", ignore_result=True)
@@ -24,7 +25,10 @@ def refresh_due() -> int:
 
 @shared_task(name="weather.fetch_location", ignore_result=True)
 def fetch_location(slug: str, interval: int | None = None, force: bool = False) -> str:
-    return str(weather_fetcher().fetch(slug, interval, force=force))
+    fetcher = weather_fetcher()
+    outcome = fetcher.fetch(slug, interval, force=force)
+    fetches().labels(fetcher.provider.name, outcome.value).inc()
+    return str(outcome)
 
 
 def queue_refresh(fetcher: Fetcher) -> int:
