@@ -36,7 +36,8 @@ def test_the_swarm_form_drops_only_what_the_swarm_loader_rejects(compose):
     swarm = yaml.safe_load(swarm_file())
     assert "name" not in swarm
     assert not [key for key in swarm if key.startswith("x-")]
-    assert set(swarm["services"]) == set(compose["services"]) - {"seed"}
+    opt_in = {name for name, service in compose["services"].items() if service.get("profiles")}
+    assert set(swarm["services"]) == set(compose["services"]) - opt_in
     for name, service in swarm["services"].items():
         original = {
             k: v
