@@ -50,6 +50,10 @@ def test_lag_pending_and_outcomes_follow_the_group(redis_url):
     assert sample(read, "events_consumed_total", **LABELS, outcome="dead") == 1  # malformed id
     assert sample(read, "events_dead_letters") == 1
 
+    # Another group on the stream, whose consumers are all down, is reported too.
+    client.xgroup_create(ARTICLES_STREAM, "other-group", id="0")
+    assert sample(text(), "events_group_lag", stream=ARTICLES_STREAM, group="other-group") == 4
+
     consumer.claim_idle_ms = 0
     consumer.reclaim()  # the second delivery of article 2 is one too many: dead-lettered
     settled = text()

@@ -57,6 +57,8 @@ class ConsumerCollector(Collector):
             log.warning("stream figures unavailable: %s", exc)
 
     def _redis_figures(self) -> Iterator[Metric]:
+        """Lag and pending of every group on the streams read here, not only this
+        process's own: a group whose consumers are all down is still reported."""
         lag = GaugeMetricFamily(
             "events_group_lag",
             "Entries of the stream not yet delivered to the group.",
@@ -67,17 +69,11 @@ class ConsumerCollector(Collector):
             "Entries delivered to the group and not yet acknowledged.",
             labels=["stream", "group"],
         )
-        seen = set()
-        for consumer in self.consumers:
-            key = (consumer.stream, consumer.group)
-            if key in seen:
-                continue
-            seen.add(key)
-            group = group_info(consumer.client, consumer.stream, consumer.group)
-            if group is None:
-                continue
-            lag.add_metric(list(key), group_lag(consumer.client, consumer.stream, group))
-            pending.add_metric(list(key), group["pending"])
+        for stream in dict.fromkeys(consumer.stream for consumer in self.consumers):
+            client = self.consumers[0].client
+            for group in stream_groups(client, stream):
+                lag.add_metric([stream, group["name"]], group_lag(client, stream, group))
+                pending.add_metric([stream, group["name"]], group["pending"])
         yield lag
         yield pending
         if self.consumers:
@@ -88,13 +84,12 @@ class ConsumerCollector(Collector):
             yield dead
 
 
-def group_info(client: redis.Redis, stream: str, group: str) -> dict | None:
-    """The group's line of ``XINFO GROUPS`` (None when the stream or group is missing)."""
+def stream_groups(client: redis.Redis, stream: str) -> list[dict]:
+    """``XINFO GROUPS`` of the stream (none when the stream does not exist yet)."""
     try:
-        groups = client.xinfo_groups(stream)
+        return list(client.xinfo_groups(stream))
     except redis.exceptions.ResponseError:
-        return None
-    return next((info for info in groups if info["name"] == group), None)
+        return []
 
 
 def group_lag(client: redis.Redis, stream: str, group: dict) -> int:
