@@ -15,7 +15,7 @@ from web.extensions import api_client
 from web.fanout import gather, value_or
 from web.formatting import describe_weather
 from web.i18n import current_language
-from web.links import article_url
+from web.links import article_url, category_url
 from web.photos import expand_body
 from web.rendered import cached_page
 
@@ -163,6 +163,17 @@ def category(category_slug: str) -> str:
         pager=pager(listing, page),
         weather=weather_box(got["weather"], got["places"], place),
     )
+
+
+@bp.get("/<category_slug>")
+def category_without_slash(category_slug: str) -> Response:
+    """``/kinh-te`` to ``/kinh-te/`` when the category exists; otherwise the 404 page at
+    once (not a redirect to a slash URL that is then not found)."""
+    tree = tree_from(api_client().categories())
+    if category_slug not in tree.by_slug:
+        abort(404)
+    query = request.query_string.decode()
+    return redirect(category_url(category_slug) + (f"?{query}" if query else ""), code=301)
 
 
 @bp.get("/<category_slug>/<article_slug>-<int:article_id>.html")
