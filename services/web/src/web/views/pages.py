@@ -159,6 +159,10 @@ def category(category_slug: str) -> str:
         tree=tree,
         category=node,
         trail=tree.path(category_slug),
+        breadcrumb_trail=[
+            (node.label(current_language()), category_url(node.slug))
+            for node in tree.path(category_slug)
+        ],
         items=listing.get("items", []),
         pager=pager(listing, page),
         weather=weather_box(got["weather"], got["places"], place),
@@ -200,6 +204,7 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
         return redirect(canonical + (f"?{query}" if query else ""), code=301)
     tree = tree_from(got["categories"])
     breadcrumb = (item.get("category") or {}).get("breadcrumb") or []
+    crumbs = [{"slug": crumb["slug"], "name": label(tree, crumb)} for crumb in breadcrumb]
     related = [
         other
         for other in value_or(got["related"], {}).get("items", [])
@@ -209,7 +214,11 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
         "article.html",
         tree=tree,
         article=item,
-        breadcrumb=[{"slug": crumb["slug"], "name": label(tree, crumb)} for crumb in breadcrumb],
+        breadcrumb=crumbs,
+        breadcrumb_trail=[
+            *((crumb["name"], category_url(crumb["slug"])) for crumb in crumbs),
+            (item.get("title") or "", canonical),
+        ],
         body=expand_body(item.get("body_html") or "", item.get("media") or []),
         figures=figures(item),
         views=value_or(got["views"], None),
