@@ -16,7 +16,7 @@ from web.api_client import ApiClient
 from web.page_data import PageDataCache
 from web.rendered import RenderedPageCache
 from web.settings import Settings
-from web.views import beacon, feeds, media, pages
+from web.views import beacon, feeds, media, pages, sitemaps
 
 SERVICE = "web"
 
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     templating.init_app(app)
     page_meta.init_app(app)
     rendered.init_app(app, RenderedPageCache(page_data, settings.page_cache_s))
-    for view in (beacon, feeds, media, pages):
+    for view in (beacon, feeds, media, pages, sitemaps):
         app.register_blueprint(view.bp)
     return app
 

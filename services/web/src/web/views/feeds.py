@@ -1,15 +1,15 @@
-"""RSS 2.0 for all news and per category, and sitemap.xml for search engines."""
+"""RSS 2.0 for all news and per category."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, redirect, render_template
+from flask import Blueprint, Response, abort, redirect
 
 from web.categories import CategoryTree
 from web.extensions import api_client
-from web.formatting import machine_datetime, parse_time
+from web.formatting import parse_time
 from web.i18n import DEFAULT, current_language
 from web.i18n import gettext as _
 from web.links import article_url, category_url, site_root
@@ -18,7 +18,6 @@ from web.templating import portal_name
 bp = Blueprint("feeds", __name__)
 
 FEED_ITEMS = 30
-SITEMAP_PAGES = 5
 RSS_MIMETYPE = "application/rss+xml"
 
 
@@ -92,27 +91,3 @@ def language_query() -> str:
     """``?lang=en`` for an English feed: its links keep the language; none for Vietnamese."""
     language = current_language()
     return "" if language == DEFAULT else f"?lang={language}"
-
-
-@bp.get("/sitemap.xml")
-def sitemap() -> Response:
-    tree = CategoryTree.from_api(api_client().categories())
-    articles: list[dict[str, Any]] = []
-    for page in range(1, SITEMAP_PAGES + 1):
-        listing = api_client().articles(page=page, per_page=100)
-        articles.extend(listing.get("items", []))
-        if len(articles) >= int(listing.get("total") or 0) or not listing.get("items"):
-            break
-    body = render_template(
-        "sitemap.xml",
-        root=site_root(),
-        categories=[category_url(slug) for slug in tree.by_slug],
-        articles=[
-            {
-                "url": article_url(item),
-                "modified": machine_datetime(item.get("updated_at") or item.get("published_at")),
-            }
-            for item in articles
-        ],
-    )
-    return Response(body, mimetype="application/xml", headers={"Cache-Control": "max-age=600"})
