@@ -11,7 +11,17 @@ from portalkit.http import init_http
 from portalkit.metrics import Metrics
 from portalkit.process import start_process
 from portalkit.redis_client import connect, ping
-from web import errors, extensions, i18n, links, page_meta, rendered, security, templating
+from web import (
+    compression,
+    errors,
+    extensions,
+    i18n,
+    links,
+    page_meta,
+    rendered,
+    security,
+    templating,
+)
 from web.api_client import ApiClient
 from web.page_data import PageDataCache
 from web.rendered import RenderedPageCache
@@ -48,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     rendered.init_app(app, RenderedPageCache(page_data, settings.page_cache_s))
     for view in (beacon, feeds, media, pages, sitemaps):
         app.register_blueprint(view.bp)
+    compression.init_app(app)
     return app
 
 
