@@ -12,6 +12,7 @@ from portalkit.metrics import Metrics
 from portalkit.process import start_process
 from portalkit.redis_client import connect, ping
 from web import (
+    assets,
     compression,
     errors,
     extensions,
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     links.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
     page_meta.init_app(app)
     rendered.init_app(app, RenderedPageCache(page_data, settings.page_cache_s))
     for view in (beacon, feeds, media, pages, sitemaps):
