@@ -11,6 +11,7 @@ embed, base, or refresh.
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -77,6 +78,7 @@ SRCSET_PAYLOADS = [p for p in PAYLOADS if "srcset=" in p]
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "xlink:href", "background"}
 BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
+DATA_BLOCK = {"type": "application/ld+json"}
 OWN_SCRIPT = re.compile(r"^/static/[\w./-]+\.js(\?[\w=.&-]*)?$")
 
 
@@ -86,10 +88,13 @@ class Executables(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self.in_data_block = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
-        if tag == "script" and not OWN_SCRIPT.match(values.get("src", "")):
+        if tag == "script" and values == DATA_BLOCK:
+            self.in_data_block = True  # JSON-LD: never run, checked in handle_data
+        elif tag == "script" and not OWN_SCRIPT.match(values.get("src", "")):
             self.found.append(f"<script {values}>")
         if tag in FORBIDDEN_TAGS:
             self.found.append(f"<{tag}>")
@@ -105,6 +110,20 @@ class Executables(HTMLParser):
                         self.found.append(f"<{tag} {name}={value[:40]}>")
 
     handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_data_block = False
+
+    def handle_data(self, data: str) -> None:
+        """A JSON-LD block must be JSON with no ``<`` a payload could close it with."""
+        if self.in_data_block:
+            try:
+                json.loads(data)
+            except ValueError:
+                self.found.append(f"<script ld+json> not JSON: {data[:40]}")
+            if "<" in data:
+                self.found.append(f"<script ld+json> with '<': {data[:40]}")
 
     @classmethod
     def of(cls, document: str) -> list[str]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 
+import feedparser
+
 from support.portal_content import FEATURE
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
 
 
 def parse_rss(response) -> ET.Element:
@@ -66,3 +69,37 @@ def test_sitemap_lists_categories_and_articles(live, content):
     locations = [url.findtext(f"{SITEMAP_NS}loc") for url in root.iter(f"{SITEMAP_NS}url")]
     assert "http://localhost/kinh-te/" in locations
     assert any(loc.endswith(f"-{content.feature['id']}.html") for loc in locations)
+
+
+def test_every_feed_reads_cleanly_in_a_feed_reader(live, content):
+    for path in ("/rss.xml", "/rss.xml?lang=en", "/rss/kinh-te.xml", "/rss/tin-trong-tinh.xml"):
+        parsed = feedparser.parse(live.get(path).data)
+
+        assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+        assert parsed.entries, path
+
+
+def test_feed_channel_links_to_the_site_and_names_the_feed_as_self(live, content):
+    channel = parse_rss(live.get("/rss/kinh-te.xml"))
+
+    assert channel.findtext("link") == "http://localhost/kinh-te/"
+    self_links = [link.get("href") for link in channel.findall(f"{ATOM_NS}link")]
+    assert self_links == ["http://localhost/rss/kinh-te.xml"]
+
+
+def test_english_feed_says_english_and_links_the_english_site(live, content):
+    english = parse_rss(live.get("/rss.xml?lang=en"))
+    vietnamese = parse_rss(live.get("/rss.xml?lang=vi"))
+
+    assert english.findtext("language") == "en"
+    assert english.findtext("link") == "http://localhost/?lang=en"
+    assert vietnamese.findtext("language") == "vi"
+    assert vietnamese.findtext("link") == "http://localhost/"
+
+
+def test_rss_without_extension_leads_to_the_feed(live, content):
+    for path in ("/rss", "/rss/"):
+        response = live.get(path)
+
+        assert response.status_code == 301, path
+        assert response.headers["Location"].endswith("/rss.xml")

@@ -11,12 +11,23 @@ from portalkit.http import init_http
 from portalkit.metrics import Metrics
 from portalkit.process import start_process
 from portalkit.redis_client import connect, ping
-from web import errors, extensions, i18n, links, rendered, security, templating
+from web import (
+    assets,
+    compression,
+    errors,
+    extensions,
+    i18n,
+    links,
+    page_meta,
+    rendered,
+    security,
+    templating,
+)
 from web.api_client import ApiClient
 from web.page_data import PageDataCache
 from web.rendered import RenderedPageCache
 from web.settings import Settings
-from web.views import beacon, feeds, media, pages
+from web.views import beacon, feeds, media, pages, sitemaps
 
 SERVICE = "web"
 
@@ -44,9 +55,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     links.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
+    page_meta.init_app(app)
     rendered.init_app(app, RenderedPageCache(page_data, settings.page_cache_s))
-    for view in (beacon, feeds, media, pages):
+    for view in (beacon, feeds, media, pages, sitemaps):
         app.register_blueprint(view.bp)
+    compression.init_app(app)
     return app
 
 

@@ -31,6 +31,7 @@ class Settings(CommonSettings):
     per_page: int = 10
     public_url: str | None = None
     media_public_url: str = "/media/"
+    sitemap_urls: int = 50_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +66,9 @@ class Settings(CommonSettings):
             # Where photo renditions are served (the articles service's MEDIA_PUBLIC_URL):
             # a CDN's origin is added to the pages' img-src.
             media_public_url=env("MEDIA_PUBLIC_URL", cls.media_public_url, _media_url, environ),
+            # URLs in one sitemap file (the protocol's limit is 50,000); past it,
+            # /sitemap.xml becomes an index of files this size.
+            sitemap_urls=env("SITEMAP_URLS", str(cls.sitemap_urls), integer(1, 50_000), environ),
         )
 
 

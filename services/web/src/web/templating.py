@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from web.formatting import portal_datetime, portal_number
+from web.formatting import machine_datetime, portal_datetime, portal_number
 from web.i18n import current_language, ngettext
 from web.links import article_url, category_url, site_root
 from web.photos import picture
@@ -32,7 +32,11 @@ def portal_name() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        portal_datetime=portal_datetime, view_count=view_count, number=number, photo=picture
+        portal_datetime=portal_datetime,
+        machine_datetime=machine_datetime,
+        view_count=view_count,
+        number=number,
+        photo=picture,
     )
     app.jinja_env.globals.update(
         article_url=article_url,

@@ -1,15 +1,16 @@
-"""RSS 2.0 for all news and per category, and sitemap.xml for search engines."""
+"""RSS 2.0 for all news and per category."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, redirect
 
 from web.categories import CategoryTree
 from web.extensions import api_client
 from web.formatting import parse_time
+from web.i18n import DEFAULT, current_language
 from web.i18n import gettext as _
 from web.links import article_url, category_url, site_root
 from web.templating import portal_name
@@ -17,7 +18,6 @@ from web.templating import portal_name
 bp = Blueprint("feeds", __name__)
 
 FEED_ITEMS = 30
-SITEMAP_PAGES = 5
 RSS_MIMETYPE = "application/rss+xml"
 
 
@@ -26,6 +26,13 @@ def all_news() -> Response:
     listing = api_client().articles(per_page=FEED_ITEMS)
     name = portal_name()
     return feed(name, _("Tin mới nhất"), "/", "/rss.xml", listing.get("items", []))
+
+
+@bp.get("/rss")
+@bp.get("/rss/")
+def feeds_root() -> Response:
+    """The address readers guess for the feed."""
+    return redirect("/rss.xml", code=301)
 
 
 @bp.get("/rss/<category_slug>.xml")
@@ -51,10 +58,12 @@ def feed(
     root = site_root()
     generator = FeedGenerator()
     generator.title(title)
-    generator.link(href=root + page, rel="alternate")
-    generator.link(href=root + self_path, rel="self")
+    # feedgen writes the RSS channel's <link> from the last link given: the self link
+    # goes first, so <link> names the site and <atom:link rel="self"> the feed.
+    generator.link(href=root + self_path + language_query(), rel="self")
+    generator.link(href=root + page + language_query(), rel="alternate")
     generator.description(description)
-    generator.language("vi")
+    generator.language(current_language())
     generator.generator("portal-web")
     for item in items:
         url = root + article_url(item)
@@ -73,28 +82,12 @@ def feed(
         if item.get("author"):
             entry.author(name=item["author"], email="toasoan@portal.invalid")
     body = generator.rss_str(pretty=False)
-    return Response(body, mimetype=RSS_MIMETYPE, headers={"Cache-Control": "max-age=300"})
+    response = Response(body, mimetype=RSS_MIMETYPE, headers={"Cache-Control": "max-age=300"})
+    response.vary.add("Cookie")  # the language may come from the cookie
+    return response
 
 
-@bp.get("/sitemap.xml")
-def sitemap() -> Response:
-    tree = CategoryTree.from_api(api_client().categories())
-    articles: list[dict[str, Any]] = []
-    for page in range(1, SITEMAP_PAGES + 1):
-        listing = api_client().articles(page=page, per_page=100)
-        articles.extend(listing.get("items", []))
-        if len(articles) >= int(listing.get("total") or 0) or not listing.get("items"):
-            break
-    body = render_template(
-        "sitemap.xml",
-        root=site_root(),
-        categories=[category_url(slug) for slug in tree.by_slug],
-        articles=[
-            {
-                "url": article_url(item),
-                "modified": item.get("updated_at") or item.get("published_at"),
-            }
-            for item in articles
-        ],
-    )
-    return Response(body, mimetype="application/xml", headers={"Cache-Control": "max-age=600"})
+def language_query() -> str:
+    """``?lang=en`` for an English feed: its links keep the language; none for Vietnamese."""
+    language = current_language()
+    return "" if language == DEFAULT else f"?lang={language}"

@@ -15,7 +15,7 @@ from web.extensions import api_client
 from web.fanout import gather, value_or
 from web.formatting import describe_weather
 from web.i18n import current_language
-from web.links import article_url
+from web.links import article_url, category_url
 from web.photos import expand_body
 from web.rendered import cached_page
 
@@ -159,10 +159,25 @@ def category(category_slug: str) -> str:
         tree=tree,
         category=node,
         trail=tree.path(category_slug),
+        breadcrumb_trail=[
+            (node.label(current_language()), category_url(node.slug))
+            for node in tree.path(category_slug)
+        ],
         items=listing.get("items", []),
         pager=pager(listing, page),
         weather=weather_box(got["weather"], got["places"], place),
     )
+
+
+@bp.get("/<category_slug>")
+def category_without_slash(category_slug: str) -> Response:
+    """``/kinh-te`` to ``/kinh-te/`` when the category exists; otherwise the 404 page at
+    once (not a redirect to a slash URL that is then not found)."""
+    tree = tree_from(api_client().categories())
+    if category_slug not in tree.by_slug:
+        abort(404)
+    query = request.query_string.decode()
+    return redirect(category_url(category_slug) + (f"?{query}" if query else ""), code=301)
 
 
 @bp.get("/<category_slug>/<article_slug>-<int:article_id>.html")
@@ -189,6 +204,7 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
         return redirect(canonical + (f"?{query}" if query else ""), code=301)
     tree = tree_from(got["categories"])
     breadcrumb = (item.get("category") or {}).get("breadcrumb") or []
+    crumbs = [{"slug": crumb["slug"], "name": label(tree, crumb)} for crumb in breadcrumb]
     related = [
         other
         for other in value_or(got["related"], {}).get("items", [])
@@ -198,7 +214,11 @@ def article(category_slug: str, article_slug: str, article_id: int) -> Response 
         "article.html",
         tree=tree,
         article=item,
-        breadcrumb=[{"slug": crumb["slug"], "name": label(tree, crumb)} for crumb in breadcrumb],
+        breadcrumb=crumbs,
+        breadcrumb_trail=[
+            *((crumb["name"], category_url(crumb["slug"])) for crumb in crumbs),
+            (item.get("title") or "", canonical),
+        ],
         body=expand_body(item.get("body_html") or "", item.get("media") or []),
         figures=figures(item),
         views=value_or(got["views"], None),
