@@ -5,12 +5,16 @@ healthchecks, --scale, profiles, deploy.replicas) but predates two keys of the f
 the top-level `name` (given as the project name instead) and file `configs`, which it
 ignores outside a Swarm, where Compose mounts each file read-only at its target. So
 this drops `name`, turns each service's configs into those read-only mounts, and makes
-every relative path absolute so the form can be written anywhere. Nothing else changes.
+every relative path absolute (the secrets' default folder included) so the form can be
+written anywhere. Nothing else changes.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+RELATIVE_DEFAULT = re.compile(r"(\$\{[A-Z_]+:-)\./")
 
 
 def config_mounts(service: dict, configs: dict, root: Path) -> list[dict]:
@@ -42,6 +46,11 @@ def service_form(service: dict, configs: dict, root: Path, env_file: Path) -> di
     return form
 
 
+def absolute_default(path: str, root: Path) -> str:
+    """``${DIR:-./secrets}/x`` with its default made absolute (``${DIR}`` still wins)."""
+    return RELATIVE_DEFAULT.sub(lambda m: f"{m[1]}{root.resolve()}/", path)
+
+
 def compose_1_form(compose: dict, root: Path, env_file: Path) -> dict:
     """The file as docker-compose 1.29 reads it; ``env_file`` is the absolute .env."""
     configs = compose.get("configs", {})
@@ -50,6 +59,11 @@ def compose_1_form(compose: dict, root: Path, env_file: Path) -> dict:
         for key, value in compose.items()
         if key not in ("name", "configs") and not key.startswith("x-")
     }
+    if "secrets" in compose:
+        result["secrets"] = {
+            name: {**secret, "file": absolute_default(secret["file"], root)}
+            for name, secret in compose["secrets"].items()
+        }
     result["services"] = {
         name: service_form(service, configs, root, env_file)
         for name, service in compose["services"].items()
