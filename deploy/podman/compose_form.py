@@ -5,7 +5,8 @@ healthchecks, --scale, profiles, deploy.replicas) but predates two keys of the f
 the top-level `name` (given as the project name instead) and file `configs`, which it
 ignores outside a Swarm, where Compose mounts each file read-only at its target. So
 this drops `name`, turns each service's configs into those read-only mounts, and makes
-every relative path absolute (the secrets' default folder included) so the form can be
+every relative path absolute (the defaults of the secrets' and the certificate's
+folders included) so the form can be
 written anywhere. Nothing else changes.
 """
 
@@ -36,9 +37,12 @@ def config_mounts(service: dict, configs: dict, root: Path) -> list[dict]:
 
 def service_form(service: dict, configs: dict, root: Path, env_file: Path) -> dict:
     form = {k: v for k, v in service.items() if k != "configs"}
+    volumes = [
+        absolute_default(v, root) if isinstance(v, str) else v for v in service.get("volumes", [])
+    ]
     mounts = config_mounts(service, configs, root)
-    if mounts:
-        form["volumes"] = [*service.get("volumes", []), *mounts]
+    if mounts or volumes != service.get("volumes", []):
+        form["volumes"] = [*volumes, *mounts]
     if "env_file" in service:
         form["env_file"] = [str(env_file) for _ in service["env_file"]]
     if "build" in service:

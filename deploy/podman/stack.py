@@ -44,6 +44,8 @@ from make_secrets import declared_secrets, write_secrets  # noqa: E402
 # trust what the host trusts, a TLS-inspecting proxy included.
 BUILD_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
 HOST_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
+# Folders the Compose file takes from the environment, and their defaults.
+FOLDERS = {"PORTAL_SECRETS_DIR": "./secrets", "GATEWAY_TLS_DIR": "./deploy/nginx/tls"}
 
 
 def parse_env(text: str) -> dict[str, str]:
@@ -167,24 +169,18 @@ class Stack:
             *args,
         ]
 
-    def secrets_dir(self) -> Path:
-        """PORTAL_SECRETS_DIR as Compose would resolve it from the repository root."""
-        value = os.environ.get("PORTAL_SECRETS_DIR") or read_env_file(self.env_file).get(
-            "PORTAL_SECRETS_DIR", "./secrets"
-        )
+    def folder(self, name: str) -> Path:
+        """A folder setting as Compose would resolve it from the repository root."""
+        value = os.environ.get(name) or read_env_file(self.env_file).get(name, FOLDERS[name])
         return (ROOT / value).resolve()
 
     def write_missing_secrets(self) -> None:
-        write_secrets(self.secrets_dir(), self.secret_names, {})
+        write_secrets(self.folder("PORTAL_SECRETS_DIR"), self.secret_names, {})
 
     def compose_env(self) -> dict[str, str]:
-        # The form is written elsewhere: a relative secrets folder would move with it.
-        secrets_dir = str(self.secrets_dir())
-        return {
-            **os.environ,
-            "DOCKER_HOST": f"unix://{self.socket}",
-            "PORTAL_SECRETS_DIR": secrets_dir,
-        }
+        # The form is written elsewhere: a relative folder would move with it.
+        folders = {name: str(self.folder(name)) for name in FOLDERS}
+        return {**os.environ, "DOCKER_HOST": f"unix://{self.socket}", **folders}
 
     def compose(self, *args: str) -> int:
         return subprocess.run(self.compose_command(*args), env=self.compose_env()).returncode

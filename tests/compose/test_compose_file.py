@@ -123,9 +123,11 @@ def test_every_long_running_service_has_a_healthcheck(services):
 def test_only_the_gateway_publishes_a_port(services):
     published = {name for name, svc in services.items() if svc.get("ports")}
     assert published == {"gateway"}
-    (port,) = services["gateway"]["ports"]
-    assert unescape(port).endswith(":8080")
-    assert interpolated(port) == ["GATEWAY_HOST_PORT"]
+    http, https = services["gateway"]["ports"]
+    assert unescape(http).endswith(":8080")
+    assert interpolated(http) == ["GATEWAY_HOST_PORT"]
+    assert unescape(https).endswith(":8443")
+    assert interpolated(https) == ["GATEWAY_HOST_TLS_PORT"]
 
 
 def test_no_service_has_a_fixed_container_name_or_host_network(services):
