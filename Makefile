@@ -46,8 +46,9 @@ COMPOSE ?= $(if $(ENGINE_COMPOSE),$(ENGINE_COMPOSE),$(PODMAN_STACK) compose)
 .PHONY: up down logs
 
 up:
-	@test -f .env || { echo "no .env: copy .env.example to .env and set its secrets first" >&2; exit 1; }
+	@test -f .env || { echo "no .env: copy .env.example to .env and set its settings first" >&2; exit 1; }
 ifneq ($(ENGINE_COMPOSE),)
+	@test -d "$${PORTAL_SECRETS_DIR:-secrets}" || { echo "no secrets: run .venv/bin/python deploy/make_secrets.py" >&2; exit 1; }
 	$(COMPOSE) up --build --detach
 else
 	$(MAKE) --no-print-directory setup

@@ -10,7 +10,8 @@
     portal-healthcheck redis                   Redis at REDIS_URL answers PING
 
 Exit status 0 is healthy, 1 unhealthy; one line on stderr says why. Only the standard
-library and redis-py (a dependency of every image) are used, so a probe starts fast.
+library, redis-py and portalkit's settings (in every image) are used, so a probe
+starts fast.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ def check_http(port: str) -> str | None:
 def redis_client():
     import redis
 
+    from portalkit.config import CommonSettings
+
+    # REDIS_URL completed with REDIS_PASSWORD (or its _FILE), as the processes read it.
     return redis.Redis.from_url(
-        os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        CommonSettings.from_env().redis_url,
         socket_timeout=TIMEOUT_S,
         socket_connect_timeout=TIMEOUT_S,
         decode_responses=True,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The official postgres image's entry point, in short. Started as root it owns the data
 # folder to postgres and runs as postgres; on an empty data folder it makes the cluster
-# with POSTGRES_USER (postgres) and POSTGRES_PASSWORD, and creates POSTGRES_DB.
+# with POSTGRES_USER (postgres) and POSTGRES_PASSWORD (or the file POSTGRES_PASSWORD_FILE
+# names), and creates POSTGRES_DB.
 set -e
 if [ "$1" = "postgres" ] && [ "$(id -u)" = "0" ]; then
     mkdir -p "$PGDATA"
@@ -10,6 +11,9 @@ if [ "$1" = "postgres" ] && [ "$(id -u)" = "0" ]; then
     exec setpriv --reuid=postgres --regid=postgres --init-groups "$0" "$@"
 fi
 if [ "$1" = "postgres" ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
+    if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+        POSTGRES_PASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"
+    fi
     : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
     user="${POSTGRES_USER:-postgres}"
     database="${POSTGRES_DB:-$user}"

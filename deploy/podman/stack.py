@@ -12,6 +12,8 @@ against podman's Docker API. It starts, for this project, what podman lacks with
 systemd: the API service and a healthcheck timer (deploy/podman/healthchecks.py);
 `down` stops them again. `--local-images` first builds the base images from Debian's
 packages (deploy/local-images/build.sh) and writes their references into the env file.
+`up` also writes any missing secret file (deploy/make_secrets.py) into
+PORTAL_SECRETS_DIR (from the environment or the env file; relative to the repository).
 """
 
 from __future__ import annotations
@@ -32,14 +34,18 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
 
 from compose_form import compose_1_form  # noqa: E402
+from make_secrets import declared_secrets, write_secrets  # noqa: E402
 
 # Where the build stage's HTTPS finds its CA bundle (the Dockerfile's UV_NATIVE_TLS):
 # the host's own bundle (SSL_CERT_FILE, else Debian's) is mounted there, so builds
 # trust what the host trusts, a TLS-inspecting proxy included.
 BUILD_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
 HOST_CA_PATH = "/etc/ssl/certs/ca-certificates.crt"
+# Folders the Compose file takes from the environment, and their defaults.
+FOLDERS = {"PORTAL_SECRETS_DIR": "./secrets", "GATEWAY_TLS_DIR": "./deploy/nginx/tls"}
 
 
 def parse_env(text: str) -> dict[str, str]:
@@ -71,6 +77,7 @@ class Stack:
         self.state = state_dir.resolve()
         self.state.mkdir(parents=True, exist_ok=True)
         compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+        self.secret_names = declared_secrets(compose)
         self.project = project or compose["name"]
         self.form = self.state / "docker-compose.yml"
         self.form.write_text(yaml.safe_dump(compose_1_form(compose, ROOT, self.env_file)))
@@ -162,8 +169,18 @@ class Stack:
             *args,
         ]
 
+    def folder(self, name: str) -> Path:
+        """A folder setting as Compose would resolve it from the repository root."""
+        value = os.environ.get(name) or read_env_file(self.env_file).get(name, FOLDERS[name])
+        return (ROOT / value).resolve()
+
+    def write_missing_secrets(self) -> None:
+        write_secrets(self.folder("PORTAL_SECRETS_DIR"), self.secret_names, {})
+
     def compose_env(self) -> dict[str, str]:
-        return {**os.environ, "DOCKER_HOST": f"unix://{self.socket}"}
+        # The form is written elsewhere: a relative folder would move with it.
+        folders = {name: str(self.folder(name)) for name in FOLDERS}
+        return {**os.environ, "DOCKER_HOST": f"unix://{self.socket}", **folders}
 
     def compose(self, *args: str) -> int:
         return subprocess.run(self.compose_command(*args), env=self.compose_env()).returncode
@@ -223,6 +240,7 @@ def main(argv: list[str]) -> int:
         return 0
     stack.start_helpers()
     if options.command == "up":
+        stack.write_missing_secrets()
         return stack.compose(
             "up", "--detach", "--no-build", *(a for a in args if a != "--no-build")
         )

@@ -11,7 +11,7 @@ import re
 import pytest
 import requests
 
-from support.gateway import Gateway, compose_environment, render
+from support.gateway import Gateway, compose_environment, render, tls_values
 from support.servers import free_port
 
 ROUTES = [
@@ -59,7 +59,8 @@ def dead_gateway(tmp_path):
 
 def test_the_template_takes_every_value_from_the_gateway_environment_in_compose():
     # GATEWAY_RESOLVER comes from the container's resolv.conf (deploy/nginx/*.envsh).
-    rendered = render({**compose_environment(), "GATEWAY_RESOLVER": "127.0.0.11"})
+    environment = {**compose_environment(), "GATEWAY_RESOLVER": "127.0.0.11"}
+    rendered = render(tls_values({**environment, "GATEWAY_HTTPS_PUBLIC_PORT": "443"}))
     assert not re.search(r"\$\{GATEWAY_[A-Z]", rendered)
     assert "set $articles_upstream articles:8001;" in rendered
     assert "resolver 127.0.0.11 valid=10s ipv6=off;" in rendered

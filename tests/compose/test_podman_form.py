@@ -63,7 +63,11 @@ def test_each_file_config_becomes_the_read_only_mount_compose_makes(compose, for
             }
             assert mount in form["services"][name]["volumes"], (name, config)
         for volume in service.get("volumes", []):
-            assert volume in form["services"][name]["volumes"], (name, volume)
+            # A relative default folder is made absolute: the form is written elsewhere.
+            expected = compose_form.absolute_default(volume, ROOT)
+            assert expected in form["services"][name]["volumes"], (name, volume)
+    tls = f"${{GATEWAY_TLS_DIR:-{ROOT}/deploy/nginx/tls}}:/etc/nginx/tls:ro"
+    assert tls in form["services"]["gateway"]["volumes"]
 
 
 def test_docker_compose_1_29_accepts_the_form_and_not_the_file(form, tmp_path):

@@ -45,7 +45,7 @@ def test_the_swarm_form_drops_only_what_the_swarm_loader_rejects(compose):
             if k not in ("depends_on", "profiles")
         }
         assert service == original, name
-    for key in ("networks", "volumes", "configs"):
+    for key in ("networks", "volumes", "configs", "secrets"):
         assert swarm[key] == compose[key]
 
 
@@ -55,6 +55,11 @@ def stack_dir(tmp_path) -> tuple[Path, dict[str, str]]:
     # Relative paths (.env, the config files) resolve from the working directory.
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
     (tmp_path / "deploy").symlink_to(ROOT / "deploy")
+    subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "make_secrets.py"), str(tmp_path / "secrets")],
+        check=True,
+        capture_output=True,
+    )
     (tmp_path / "docker-compose.yml").write_text(swarm_file())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "COMPOSE_"))}
     for line in (ROOT / ".env.example").read_text().splitlines():
@@ -87,8 +92,8 @@ def assert_runs_the_procfile_lines(
         assert services[name]["deploy"]["restart_policy"]["condition"] == "any"
     assert services["gateway"]["ports"][0]["published"] in (8080, "8080")
     assert stack["networks"]["back"]["internal"] is True
-    redis_url = services["articles"]["environment"]["REDIS_URL"]
-    assert redis_url == f"redis://:{env['REDIS_PASSWORD']}@redis:6379/0"
+    assert services["articles"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["web"]["secrets"][0]["source"] in stack["secrets"]
 
 
 def test_the_compose_loader_accepts_it_without_an_engine(stack_dir, processes):

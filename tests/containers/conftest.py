@@ -41,12 +41,12 @@ def stack(tmp_path_factory, provider) -> ComposeStack:
         {
             "GATEWAY_HOST_PORT": f"127.0.0.1:{port}",
             "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "API_TOKENS": f"editor:{token}",
             "OPEN_METEO_URL": (
                 f"http://host.containers.internal:{provider.server.server_port}/v1/forecast"
             ),
             "WEB_CONCURRENCY": "1",
         },
+        api_tokens=f"editor:{token}",
     )
     stack = ComposeStack(workdir, PROJECT, port)
     stack.token = token

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -67,19 +66,28 @@ def podman(*args: str, timeout: float = 120) -> str:
     return result.stdout
 
 
-def write_env(path: Path, settings: dict[str, str]) -> None:
-    """.env.example with every secret made random and ``settings`` put in."""
-    secret_names = {"REDIS_PASSWORD", "POSTGRES_PASSWORD", "COUNTER_SALT_SECRET", "SECRET_KEY"}
+def write_env(path: Path, settings: dict[str, str], api_tokens: str) -> None:
+    """.env.example with ``settings`` put in, and random secret files beside it (the
+    API tokens given) in the folder its PORTAL_SECRETS_DIR names."""
+    folder = path.parent / "secrets"
+    settings = {**settings, "PORTAL_SECRETS_DIR": str(folder)}
     lines = []
     for line in (ROOT / ".env.example").read_text().splitlines():
-        name = line.partition("=")[0]
-        if name in settings:
-            continue
-        if name in secret_names:
-            line = f"{name}={secrets.token_hex(16)}"
-        lines.append(line)
+        if line.partition("=")[0] not in settings:
+            lines.append(line)
     lines += [f"{name}={value}" for name, value in settings.items()]
     path.write_text("\n".join(lines) + "\n")
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "deploy" / "make_secrets.py"),
+            str(folder),
+            "--set",
+            f"api_tokens={api_tokens}",
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 class ComposeStack:

@@ -25,6 +25,8 @@ from support.ci import missing
 from support.servers import ROOT, free_port, wait_until
 
 TEMPLATE = ROOT / "deploy" / "nginx" / "gateway.conf.template"
+TLS_TEMPLATE = ROOT / "deploy" / "nginx" / "gateway-tls.inc.template"
+TLS_SCRIPT = ROOT / "deploy" / "nginx" / "16-gateway-tls.envsh"
 PLACEHOLDER = re.compile(r"\$\{(GATEWAY_[A-Z0-9_]+)\}")
 
 
@@ -40,24 +42,43 @@ def compose_environment() -> dict[str, str]:
     return {k: str(v) for k, v in compose["services"]["gateway"]["environment"].items()}
 
 
-def render(values: dict[str, str]) -> str:
+def render(values: dict[str, str], template: Path = TEMPLATE) -> str:
     """The template with every ${GATEWAY_*} filled in (a missing one is an error)."""
 
     def fill(match: re.Match) -> str:
         return values[match[1]]
 
-    return PLACEHOLDER.sub(fill, TEMPLATE.read_text())
+    return PLACEHOLDER.sub(fill, template.read_text())
+
+
+def tls_values(values: dict[str, str]) -> dict[str, str]:
+    """``values`` as the image's entry point leaves them after 16-gateway-tls.envsh."""
+    printed = subprocess.run(
+        ["/bin/sh", "-c", f'. "{TLS_SCRIPT}" && env -0'],
+        env={"PATH": "/usr/bin:/bin", **values},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pairs = (item.partition("=") for item in printed.split("\0") if item)
+    return {key: value for key, _, value in pairs if key.startswith("GATEWAY_")}
 
 
 class Gateway:
     """nginx with the gateway config in front of upstreams on loopback."""
 
     def __init__(
-        self, workdir: Path, upstreams: dict[str, str], media_root: Path | None = None
+        self,
+        workdir: Path,
+        upstreams: dict[str, str],
+        media_root: Path | None = None,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
+        """``tls``: a certificate and key, mounted where the gateway looks for them."""
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.tls_port = free_port()
         self.access_log = self.dir / "access.log"
         self.error_log = self.dir / "error.log"
         values = compose_environment()
@@ -69,7 +90,16 @@ class Gateway:
         )
         for name, address in upstreams.items():
             values[f"GATEWAY_{name.upper()}_UPSTREAM"] = address
+        values.update(
+            GATEWAY_TLS_PORT=f"127.0.0.1:{self.tls_port}",
+            GATEWAY_HTTPS_PUBLIC_PORT=f"127.0.0.1:{self.tls_port}",
+            GATEWAY_TLS_CERT=str(tls[0] if tls else self.dir / "absent.crt"),
+            GATEWAY_TLS_KEY=str(tls[1] if tls else self.dir / "absent.key"),
+            NGINX_ENVSUBST_OUTPUT_DIR=str(self.dir),
+        )
+        values = tls_values(values)
         (self.dir / "gateway.conf").write_text(render(values))
+        (self.dir / "gateway-tls.inc").write_text(render(values, TLS_TEMPLATE))
         user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
         temp = "\n".join(
             f"    {kind}_temp_path {self.dir / kind};"

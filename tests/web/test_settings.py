@@ -64,3 +64,7 @@ def test_the_consumer_stops_at_start_with_one_line_on_a_bad_value():
         "configuration error: invalid setting COUNTER_URL='not a url': "
         "expected an http:// or https:// URL"
     ]
+
+
+def test_the_web_does_not_read_api_tokens_so_it_accepts_none():
+    assert Settings.from_env({"API_TOKENS": "editor:some-long-token"}).api_tokens == {}

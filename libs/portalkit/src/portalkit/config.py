@@ -2,7 +2,9 @@
 
 Every setting has a working default for local runs. A value that cannot be parsed
 raises :class:`ConfigError`; entry points call :func:`load_or_exit` so the process
-stops at start with one line that names the variable.
+stops at start with one line that names the variable. Every setting ``NAME`` may
+instead be read from a file named by ``NAME_FILE`` (how Compose, Swarm and Kubernetes
+hand over secrets).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Self, TypeVar
-from urllib.parse import urlparse
+from pathlib import Path
+from typing import Any, ClassVar, Self, TypeVar
+from urllib.parse import quote, urlparse, urlsplit, urlunsplit
 
 T = TypeVar("T")
 
@@ -33,9 +36,11 @@ def env(
     parse: Callable[[str], T] = str,  # type: ignore[assignment]
     environ: Mapping[str, str] | None = None,
 ) -> T:
-    """Read ``name`` from the environment, parsed by ``parse``; ``default`` when unset or empty."""
-    source = os.environ if environ is None else environ
-    raw = source.get(name, "").strip()
+    """Read ``name`` from the environment, parsed by ``parse``; ``default`` when unset or empty.
+
+    ``NAME_FILE``, when set, names a file that holds the value instead.
+    """
+    raw = raw_value(name, os.environ if environ is None else environ)
     if raw == "":
         if not isinstance(default, str):
             return default
@@ -44,6 +49,38 @@ def env(
         return parse(raw)
     except (ValueError, TypeError) as exc:
         raise ConfigError(name, raw, str(exc) or type(exc).__name__) from None
+
+
+def raw_value(name: str, source: Mapping[str, str]) -> str:
+    """``name``'s text: from the environment, or from the file ``NAME_FILE`` names (its
+    trailing newline removed). Setting both is an error, as the one meant is unclear."""
+    raw = source.get(name, "").strip()
+    path = source.get(f"{name}_FILE", "").strip()
+    if not path:
+        return raw
+    if raw:
+        raise ConfigError(f"{name}_FILE", path, f"{name} is set too; set one or the other")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ConfigError(f"{name}_FILE", path, f"cannot read it: {reason}") from None
+
+
+def with_password(url: str, password: str, name: str) -> str:
+    """``url`` with ``password`` put in, so a secret need not sit inside a URL setting.
+
+    ``name`` is the password's setting, named when the URL carries a password already.
+    """
+    if not password:
+        return url
+    parts = urlsplit(url)
+    if parts.password is not None:
+        raise ConfigError(name, "***", "the URL it completes has a password already")
+    user = quote(parts.username or "", safe="")
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{user}:{quote(password, safe='')}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def integer(minimum: int | None = None, maximum: int | None = None) -> Callable[[str], int]:
@@ -157,7 +194,13 @@ DEV_TOKEN = "dev-editor-token"  # noqa: S105 - the documented local default, rep
 
 @dataclass(frozen=True)
 class CommonSettings:
-    """Settings every service reads."""
+    """Settings every service reads.
+
+    ``checks_tokens`` is false for a service that guards no route with ``API_TOKENS``
+    (the web): it is then not read, so that secret need not reach the service at all.
+    """
+
+    checks_tokens: ClassVar[bool] = True
 
     redis_url: str = "redis://127.0.0.1:6379/0"
     log_level: str = "INFO"
@@ -172,10 +215,17 @@ class CommonSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CommonSettings:
-        return cls(
-            redis_url=env("REDIS_URL", cls.redis_url, redis_url, environ),
+        return cls(**cls.common_values(environ))
+
+    @classmethod
+    def common_values(cls, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+        url = env("REDIS_URL", cls.redis_url, redis_url, environ)
+        return dict(
+            redis_url=with_password(url, env("REDIS_PASSWORD", "", str, environ), "REDIS_PASSWORD"),
             log_level=env("LOG_LEVEL", cls.log_level, log_level, environ),
-            api_tokens=env("API_TOKENS", f"dev:{DEV_TOKEN}", tokens, environ),
+            api_tokens=(
+                env("API_TOKENS", f"dev:{DEV_TOKEN}", tokens, environ) if cls.checks_tokens else {}
+            ),
             max_body_bytes=env(
                 "MAX_BODY_BYTES", str(cls.max_body_bytes), integer(1024, 64 << 20), environ
             ),
@@ -190,7 +240,7 @@ class CommonSettings:
     @classmethod
     def with_common(cls, environ: Mapping[str, str] | None = None, **own: Any) -> Self:
         """A service's settings (a subclass): the common ones from ``environ``, then ``own``."""
-        return cls(**{**vars(CommonSettings.from_env(environ)), **own})
+        return cls(**{**cls.common_values(environ), **own})
 
 
 # gunicorn's arbiter reads this status from a worker as "failed to boot" and stops,

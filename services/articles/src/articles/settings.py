@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from articles.media.config import MediaSettings
-from portalkit.config import CommonSettings, database_url, env, integer, number
+from portalkit.config import CommonSettings, database_url, env, integer, number, with_password
 
 
 def default_database_url() -> str:
@@ -27,10 +27,13 @@ class Settings(MediaSettings, CommonSettings):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        database = env("DATABASE_URL", default_database_url(), database_url, environ)
+        password = env("POSTGRES_PASSWORD", "", str, environ)
         return cls.with_common(
             environ,
             **vars(MediaSettings.from_env(environ)),
-            database_url=env("DATABASE_URL", default_database_url(), database_url, environ),
+            # The password apart from the URL, so that it can come from a secret file.
+            database_url=with_password(database, password, "POSTGRES_PASSWORD"),
             relay_interval_s=env("RELAY_INTERVAL_S", "1", number(minimum=0.01), environ),
             relay_batch=env("RELAY_BATCH", "200", integer(1, 10_000), environ),
             db_pool_size=env("DB_POOL_SIZE", "5", integer(1, 100), environ),

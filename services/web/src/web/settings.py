@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from portalkit.config import CommonSettings, env, http_url, integer, number
 
@@ -13,6 +14,8 @@ DEV_SECRET_KEY = "dev-only-web-secret-change-me"  # noqa: S105 - local default, 
 @dataclass(frozen=True)
 class Settings(CommonSettings):
     """Where the three APIs live, how long page data is cached, how the portal calls itself."""
+
+    checks_tokens: ClassVar[bool] = False  # no route of the web takes an API token
 
     max_body_bytes: int = 64 * 1024  # forms and beacons only; MAX_BODY_BYTES is for the APIs
     articles_url: str = "http://127.0.0.1:8001"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from portalkit.config import env, http_url, integer
+from portalkit.config import ConfigError, env, http_url, integer
 
 MIB = 1024 * 1024
 
@@ -48,10 +48,23 @@ class MediaSettings:
     media_max_bytes: int = 20 * MIB
     media_max_pixels: int = 50_000_000
     s3_endpoint_url: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
     media_job_timeout_s: int = 120
+
+    @property
+    def s3_credentials(self) -> tuple[str, str] | None:
+        if self.s3_access_key_id and self.s3_secret_access_key:
+            return self.s3_access_key_id, self.s3_secret_access_key
+        return None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> MediaSettings:
+        key_id = env("S3_ACCESS_KEY_ID", None, str, environ)
+        secret = env("S3_SECRET_ACCESS_KEY", None, str, environ)
+        if bool(key_id) != bool(secret):
+            name = "S3_SECRET_ACCESS_KEY" if key_id else "S3_ACCESS_KEY_ID"
+            raise ConfigError(name, "", "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together")
         return cls(
             media_storage=env("MEDIA_STORAGE", default_media_storage(), storage_url, environ),
             media_public_url=env("MEDIA_PUBLIC_URL", cls.media_public_url, public_url, environ),
@@ -62,6 +75,9 @@ class MediaSettings:
                 "MEDIA_MAX_PIXELS", str(cls.media_max_pixels), integer(1, 1 << 31), environ
             ),
             s3_endpoint_url=env("S3_ENDPOINT_URL", None, http_url, environ),
+            # Unset, boto3 finds credentials itself (AWS_ACCESS_KEY_ID, a role, ...).
+            s3_access_key_id=key_id,
+            s3_secret_access_key=secret,
             media_job_timeout_s=env(
                 "MEDIA_JOB_TIMEOUT_S", str(cls.media_job_timeout_s), integer(2, 3600), environ
             ),

@@ -1,4 +1,5 @@
-"""Photo storage in an S3-compatible bucket (boto3; credentials from the environment)."""
+"""Photo storage in an S3-compatible bucket (boto3; credentials from the settings or
+boto3's own search: environment, shared files, instance role)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,18 @@ def _missing(exc: ClientError) -> bool:
 class S3Storage:
     """Objects under ``prefix/`` in ``bucket``; public renditions carry a year's cache."""
 
-    def __init__(self, bucket: str, prefix: str, endpoint_url: str | None = None) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str,
+        endpoint_url: str | None = None,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
         self.bucket = bucket
         self.prefix = f"{prefix}/" if prefix else ""
-        self.client = boto3.session.Session().client(
+        key_id, secret = credentials or (None, None)
+        session = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret)
+        self.client = session.client(
             "s3",
             endpoint_url=endpoint_url,
             config=Config(

@@ -54,7 +54,7 @@ def init_media(app: Flask, settings: Settings, database: Database) -> MediaServi
     services = MediaServices(
         settings,
         database,
-        open_storage(settings.media_storage, settings.s3_endpoint_url),
+        open_storage(settings.media_storage, settings.s3_endpoint_url, settings.s3_credentials),
         connect(settings.redis_url),
     )
     media_services.init_app(app, services)

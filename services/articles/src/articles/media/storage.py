@@ -138,11 +138,14 @@ class FileStorage:
         return swept
 
 
-def open_storage(url: str, s3_endpoint_url: str | None = None) -> Storage:
+def open_storage(
+    url: str, s3_endpoint_url: str | None = None, s3_credentials: tuple[str, str] | None = None
+) -> Storage:
     """The storage ``MEDIA_STORAGE`` names (``file://`` or ``s3://``)."""
     parsed = urlparse(url)
     if parsed.scheme == "s3":
         from articles.media.s3 import S3Storage
 
-        return S3Storage(parsed.netloc, parsed.path.strip("/"), s3_endpoint_url)
+        bucket, prefix = parsed.netloc, parsed.path.strip("/")
+        return S3Storage(bucket, prefix, s3_endpoint_url, s3_credentials)
     return FileStorage(Path(unquote(parsed.path)))
