@@ -6,7 +6,8 @@ run (10), BENCH_WARMUP seconds of warm-up before each scenario (3), BENCH_CONNEC
 (comma-separated names; all by default), BENCH_ARTICLES articles written through the
 API on top of the sample content (200), BENCH_OUTPUT directory for latest.md and
 latest.json (bench/results), BENCH_ROUNDS times each scenario is measured (1; with more,
-the run with the median ratio is reported and every round's ratios are listed).
+the run with the median ratio is reported and every round's ratios are listed),
+BENCH_SERVERS the HTTP servers every app is served by, side by side (gunicorn,granian).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 from bench import machine, report
-from bench.processes import ROOT
+from bench.processes import ROOT, SERVER_KINDS
 from bench.runner import Options, Runner
 from bench.scenarios import BASELINES, BY_NAME, SCENARIOS
 from bench.stack import Stack
@@ -40,6 +41,16 @@ def scenario_names(raw: str) -> list[str]:
     return names
 
 
+def server_kinds(raw: str) -> tuple[str, ...]:
+    kinds = tuple(dict.fromkeys(kind.strip() for kind in raw.split(",") if kind.strip()))
+    unknown = [kind for kind in kinds if kind not in SERVER_KINDS]
+    if unknown or not kinds:
+        raise ValueError(f"unknown server {', '.join(unknown)} (known: {', '.join(SERVER_KINDS)})")
+    if "gunicorn" not in kinds:
+        raise ValueError("gunicorn must be one of the servers: the targets are ratios to it")
+    return kinds
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     try:
         defaults = {
@@ -53,6 +64,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             ),
             "articles": env("BENCH_ARTICLES", "200", integer(0, 100_000)),
             "rounds": env("BENCH_ROUNDS", "1", integer(1, 20)),
+            "servers": env("BENCH_SERVERS", ",".join(SERVER_KINDS), server_kinds),
             "output": Path(env("BENCH_OUTPUT", str(ROOT / "bench" / "results"))),
         }
     except ConfigError as exc:
@@ -70,14 +82,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, help="measure every scenario this many times; report the median"
     )
+    parser.add_argument("--servers", type=server_kinds, help="comma-separated server kinds")
     parser.add_argument("--output", type=Path, help="directory for latest.md and latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     return parser.parse_args(argv)
 
 
-def gunicorn_settings() -> dict[str, object]:
+def server_settings() -> dict[str, object]:
     conf = importlib.import_module("portalkit.gunicorn_conf")
-    return {"workers": conf.workers, "threads": conf.threads, "worker_class": conf.worker_class}
+    return {"workers": conf.workers, "threads": conf.threads}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     about = machine.machine()
     work_dir = Path(tempfile.mkdtemp(prefix="bench-"))
     servers = {name for scenario in (*BASELINES, *scenarios) for name in scenario.servers}
-    stack = Stack(work_dir, servers, args.articles)
+    stack = Stack(work_dir, servers, args.articles, args.servers)
     started = time.monotonic()
     ok = False
     try:
@@ -103,10 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         content = stack.start()
         log.info("%d published articles; measuring", len(content.articles))
         measured, baseline_runs = Runner(stack, options, work_dir).run(scenarios)
-        memory = {name: server.memory().as_dict() for name, server in stack.servers.items()}
+        memory: dict[str, dict[str, dict]] = {}
+        for (kind, name), server in stack.servers.items():
+            memory.setdefault(kind, {})[name] = server.memory().as_dict()
         about["loadavg_at_end"] = machine.load_average()
         about["elapsed_s"] = round(time.monotonic() - started, 1)
-        doc = report.document(measured, baseline_runs, memory, about, options, gunicorn_settings())
+        doc = report.document(measured, baseline_runs, memory, about, options, server_settings())
         ok = True
     finally:
         stack.stop()

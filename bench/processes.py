@@ -1,8 +1,8 @@
-"""The processes a benchmark owns: its redis-server and gunicorn servers on free ports.
+"""The processes a benchmark owns: its redis-server and HTTP servers on free ports.
 
 Every process starts in its own session and is stopped by its own id. Peak memory is
 read from ``/proc/<pid>/status`` (``VmHWM``, the high-water mark of resident memory),
-for the gunicorn master and each of its workers.
+for each server's main process and each of its workers.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class Redis(OwnedProcess):
 
 @dataclass(frozen=True)
 class Memory:
-    """Peak resident memory (MiB) of a gunicorn master and of each worker."""
+    """Peak resident memory (MiB) of a server's main process and of each worker."""
 
     master_mib: float
     workers_mib: tuple[float, ...]
@@ -138,22 +138,29 @@ def children(pid: int) -> list[int]:
     return [int(child) for child in text.split()]
 
 
-class Gunicorn(OwnedProcess):
-    """``gunicorn -c python:portalkit.gunicorn_conf``: the Procfile's and Dockerfiles' line."""
+class Server(OwnedProcess):
+    """One HTTP server of the stack, started the production way by its ``kind``.
 
-    def __init__(self, name: str, app: str, log_dir: Path, env: Mapping[str, str]) -> None:
+    ``gunicorn`` and ``granian`` take the same settings from the environment
+    (``WEB_CONCURRENCY`` workers, ``GUNICORN_THREADS`` threads each).
+    """
+
+    def __init__(
+        self, kind: str, name: str, app: str, log_dir: Path, env: Mapping[str, str]
+    ) -> None:
+        self.kind = kind
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        args = [str(BIN / "gunicorn"), "-c", "python:portalkit.gunicorn_conf"]
-        args += ["-b", f"127.0.0.1:{self.port}", app]
+        label = f"{name}-{kind}"
         # Each server its own /tmp, as each container has in Compose: gunicorn's control
         # socket and the workers' Prometheus files are not shared with anyone else's.
         private = {}
         for variable, folder in (("XDG_RUNTIME_DIR", "run"), ("PROMETHEUS_MULTIPROC_DIR", "prom")):
-            path = log_dir / f"{name}-{folder}"
+            path = log_dir / f"{label}-{folder}"
             path.mkdir()
             private[variable] = str(path)
-        super().__init__(name, args, log_dir, {**env, **private})
+        env = {**env, **private}
+        super().__init__(label, server_command(kind, app, self.port, env), log_dir, env)
         self.workers_expected = int(env.get("WEB_CONCURRENCY", "2"))
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 90.0) -> None:
@@ -171,3 +178,20 @@ class Gunicorn(OwnedProcess):
     def memory(self) -> Memory:
         workers = tuple(peak_rss_mib(pid) for pid in self.workers())
         return Memory(peak_rss_mib(self.pid), workers)
+
+
+def server_command(kind: str, app: str, port: int, env: Mapping[str, str]) -> list[str]:
+    """The command line serving ``app`` (``module:factory()``) on ``port``."""
+    if kind == "gunicorn":
+        args = [str(BIN / "gunicorn"), "-c", "python:portalkit.gunicorn_conf"]
+        return [*args, "-b", f"127.0.0.1:{port}", app]
+    if kind == "granian":
+        args = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--no-ws"]
+        args += ["--workers", env.get("WEB_CONCURRENCY", "2")]
+        args += ["--blocking-threads", env.get("GUNICORN_THREADS", "4")]
+        args += ["--host", "127.0.0.1", "--port", str(port)]
+        return [*args, app.removesuffix("()")]
+    raise ValueError(f"unknown server {kind!r} (known: {', '.join(SERVER_KINDS)})")
+
+
+SERVER_KINDS = ("gunicorn", "granian")

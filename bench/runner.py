@@ -1,8 +1,10 @@
 """The measuring loop: baselines and scenarios alternate so drift cancels out.
 
-Order: bare, incr, scenario 1, bare, incr, scenario 2, ..., bare, incr. A scenario is
-compared with the mean of the baseline runs just before and just after it, so a
-machine that slows down (or speeds up) during the run moves both sides alike.
+Order, with every server kind (gunicorn, granian) in turn inside each step: bare, incr,
+scenario 1, bare, incr, scenario 2, ..., bare, incr. A scenario is compared with the
+mean of the baseline runs just before and just after it (those of its own server, and
+those of every other), so a machine that slows down (or speeds up) during the run moves
+both sides alike.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class Measured:
     """One measured wrk run and what was read around it."""
 
     scenario: Scenario
+    kind: str
+    """The server kind that served it (gunicorn, granian)."""
     result: WrkResult
     cpu: dict[str, float]
     memory: dict = field(default_factory=dict)
@@ -48,7 +52,8 @@ class Measured:
     counted_views: int = 0
     client_commands: dict[str, float] = field(default_factory=dict)
     baselines: dict[str, float] = field(default_factory=dict)
-    """Mean requests/s of each baseline's runs just before and after this one."""
+    """Mean requests/s of each baseline's runs just before and after this one: ``bare``
+    and ``incr`` of the same server, and ``<kind>:bare``, ``<kind>:incr`` of each."""
 
 
 class Runner:
@@ -68,23 +73,23 @@ class Runner:
         threads = min(self.options.threads, connections)
         return Load(duration_s=duration_s, connections=connections, threads=threads)
 
-    def warm(self, scenario: Scenario) -> None:
+    def warm(self, scenario: Scenario, kind: str) -> None:
         """Run the scenario unmeasured for the warm-up time, and until answers come back
         (a worker's first requests compile regexes and templates, fill caches)."""
         if self.options.warmup_s <= 0:
             return
-        server = self.stack.servers[scenario.server]
+        server = self.stack.server(kind, scenario.server)
         load = self._load(scenario, self.options.warmup_s)
         deadline = time.monotonic() + WARM_LIMIT_S
         for attempt in itertools.count():
-            label = f"warm-{scenario.name}-{attempt}"
+            label = f"warm-{scenario.name}-{kind}-{attempt}"
             if run_wrk(server.url, self._script(scenario), load, self.work_dir, label).requests:
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{scenario.name}: no answer within {WARM_LIMIT_S}s of warm-up")
 
-    def measure(self, scenario: Scenario, label: str) -> Measured:
-        server = self.stack.servers[scenario.server]
+    def measure(self, scenario: Scenario, kind: str, label: str) -> Measured:
+        server = self.stack.server(kind, scenario.server)
         client = self.stack.redis.client
         load = self._load(scenario, self.options.duration_s)
         script = self._script(scenario)
@@ -94,14 +99,15 @@ class Runner:
         with CpuMeter(self.stack.pids()) as cpu:
             result = run_wrk(server.url, script, load, self.work_dir, label)
         redis_stats.wait_quiet(client)
-        measured = Measured(scenario, result, cpu.as_dict())
+        measured = Measured(scenario, kind, result, cpu.as_dict())
         measured.redis_commands = redis_stats.delta(stats_before, redis_stats.commandstats(client))
         if scenario.views_per_request:
             measured.counted_views = redis_stats.counted_views(client) - views_before
         measured.memory = server.memory().as_dict()
         log.info(
-            "%-18s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d",
+            "%-18s %-9s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d",
             scenario.name,
+            kind,
             result.rps,
             result.latency_ms["p50"],
             result.latency_ms["p99"],
@@ -109,7 +115,7 @@ class Runner:
         )
         return measured
 
-    def sample(self, scenario: Scenario) -> dict[str, float]:
+    def sample(self, scenario: Scenario, kind: str) -> dict[str, float]:
         if scenario.sample is None:
             return {}
         redis_stats.wait_quiet(self.stack.redis.client)
@@ -118,30 +124,46 @@ class Runner:
             self.stack.redis.client,
             SAMPLE_REQUESTS,
             lambda index: scenario.sample(content, index),
-            self.stack.servers[scenario.server].url,
+            self.stack.server(kind, scenario.server).url,
         )
 
+    def baselines(self, step: int) -> list[Measured]:
+        """Every baseline under every server kind: one step of the alternation."""
+        return [
+            self.measure(baseline, kind, f"{baseline.name}-{kind}-{step}")
+            for kind in self.stack.kinds
+            for baseline in BASELINES
+        ]
+
     def run(self, scenarios: list[Scenario]) -> tuple[list[Measured], list[Measured]]:
-        """Measure every scenario between baseline runs; returns (scenarios, baselines)."""
-        for baseline in BASELINES:
-            self.warm(baseline)
-        baseline_runs: list[Measured] = []
-        measured: list[Measured] = []
+        """Measure every scenario under every server between baseline runs; returns
+        (scenarios, baselines)."""
+        kinds = self.stack.kinds
+        for kind in kinds:
+            for baseline in BASELINES:
+                self.warm(baseline, kind)
+        steps: list[list[Measured]] = []
+        measured: list[tuple[int, Measured]] = []
         # With several rounds the whole sequence repeats; a scenario is warmed and its
         # round trips sampled in its first round only.
         sequence = [scenario for _ in range(self.options.rounds) for scenario in scenarios]
         for index, scenario in enumerate(sequence):
-            baseline_runs += [self.measure(b, f"{b.name}-{index}") for b in BASELINES]
+            steps.append(self.baselines(index))
             first = index < len(scenarios)
-            if first:
-                self.warm(scenario)
-            result = self.measure(scenario, f"{scenario.name}-{index}")
-            if first:
-                result.client_commands = self.sample(scenario)
-            measured.append(result)
-        baseline_runs += [self.measure(b, f"{b.name}-{len(sequence)}") for b in BASELINES]
-        for index, result in enumerate(measured):
-            for baseline in BASELINES:
-                runs = [r for r in baseline_runs if r.scenario is baseline][index : index + 2]
-                result.baselines[baseline.name] = statistics.fmean(r.result.rps for r in runs)
-        return measured, baseline_runs
+            for kind in kinds:
+                if first:
+                    self.warm(scenario, kind)
+                result = self.measure(scenario, kind, f"{scenario.name}-{kind}-{index}")
+                if first:
+                    result.client_commands = self.sample(scenario, kind)
+                measured.append((index, result))
+        steps.append(self.baselines(len(sequence)))
+        for index, result in measured:
+            around = steps[index] + steps[index + 1]
+            for run in around:
+                key = f"{run.kind}:{run.scenario.name}"
+                runs = [r.result.rps for r in around if f"{r.kind}:{r.scenario.name}" == key]
+                result.baselines[key] = statistics.fmean(runs)
+                if run.kind == result.kind:
+                    result.baselines[run.scenario.name] = result.baselines[key]
+        return [result for _, result in measured], [run for step in steps for run in step]

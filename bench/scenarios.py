@@ -1,4 +1,4 @@
-"""What is measured: the two baselines and the scenarios of issue 9.
+"""What is measured: the two baselines, the scenarios of issue 9, and a peer's route.
 
 A scenario names the server it measures, the servers it needs, the wrk script part
 that makes its requests and the data that script reads (published article ids, slugs,
@@ -191,6 +191,14 @@ SCENARIOS = (
         needs=("articles", "counter", "weather"),
         api=False,
         sample=_browser_get(_pages),
+    ),
+    Scenario(
+        "peer-vote",
+        "peer: example-voting-app's vote POST (bench/baselines.py)",
+        "vote",
+        "vote.lua",
+        lambda _content: {"USER_AGENTS": list(BROWSERS)},
+        api=False,
     ),
 )
 

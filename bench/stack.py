@@ -1,9 +1,10 @@
-"""The stack under test: a bench-owned Redis, a SQLite database, and gunicorn servers.
+"""The stack under test: a bench-owned Redis, a SQLite database, and the HTTP servers.
 
-Each service is served by the Procfile's and Dockerfiles' command line, with the
-environment passed through (so ``WEB_CONCURRENCY``/``GUNICORN_THREADS`` apply alike to
-services and baselines) and, as in docker-compose.yml, ``PROMETHEUS_MULTIPROC_DIR`` set
-so /metrics merges the workers. The baselines are served by the same gunicorn settings.
+Every app is served once by each server kind measured (gunicorn, granian), each by the
+command line the Procfile and the Dockerfile use for it, with the environment passed
+through (so ``WEB_CONCURRENCY``/``GUNICORN_THREADS`` apply alike to services and
+baselines) and, as in docker-compose.yml, ``PROMETHEUS_MULTIPROC_DIR`` set so /metrics
+merges the workers. The web served by one kind calls the APIs served by the same kind.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import secrets
 from pathlib import Path
 
 from bench import content
-from bench.processes import Gunicorn, Redis
+from bench.processes import Redis, Server
 from bench.scenarios import Content
 
 APPS = {
@@ -23,26 +24,31 @@ APPS = {
     "web": "web.app:create_app()",
     "bare": "bench.baselines:bare_app()",
     "incr": "bench.baselines:incr_app()",
+    "vote": "bench.baselines:vote_app()",
 }
-READY_PATHS = {"bare": "/", "incr": "/"}
-START_ORDER = ("articles", "counter", "weather", "web", "bare", "incr")
+READY_PATHS = {"bare": "/", "incr": "/", "vote": "/"}
+START_ORDER = ("articles", "counter", "weather", "web", "bare", "incr", "vote")
 
 
 class Stack:
     """Starts what the chosen scenarios need; :meth:`stop` ends every process it started."""
 
-    def __init__(self, work_dir: Path, servers: set[str], extra_articles: int) -> None:
+    def __init__(
+        self, work_dir: Path, servers: set[str], extra_articles: int, kinds: tuple[str, ...]
+    ) -> None:
         self.work_dir = work_dir
         self.extra_articles = extra_articles
+        self.kinds = kinds
         if extra_articles:
             servers = {*servers, "articles"}
         self.wanted = [name for name in START_ORDER if name in servers]
         self.token = secrets.token_urlsafe(18)
         self.redis: Redis | None = None
-        self.servers: dict[str, Gunicorn] = {}
+        self.servers: dict[tuple[str, str], Server] = {}
+        """By (kind, app name)."""
         self.content: Content | None = None
 
-    def env(self) -> dict[str, str]:
+    def env(self, kind: str) -> dict[str, str]:
         assert self.redis is not None
         env = {
             **os.environ,
@@ -52,20 +58,27 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
         }
         for name in ("articles", "counter", "weather"):
-            if name in self.servers:
-                env[f"{name.upper()}_URL"] = self.servers[name].url
+            if (kind, name) in self.servers:
+                env[f"{name.upper()}_URL"] = self.servers[kind, name].url
         return env
+
+    def server(self, kind: str, name: str) -> Server:
+        return self.servers[kind, name]
 
     def start(self) -> Content:
         self.redis = Redis(self.work_dir)
-        content.prepare_database(self.env())
-        for name in self.wanted:
-            self.servers[name] = Gunicorn(name, APPS[name], self.work_dir, self.env())
-        for name, server in self.servers.items():
+        first = self.kinds[0]
+        content.prepare_database(self.env(first))
+        for kind in self.kinds:
+            for name in self.wanted:
+                env = self.env(kind)
+                self.servers[kind, name] = Server(kind, name, APPS[name], self.work_dir, env)
+        for (_kind, name), server in self.servers.items():
             server.wait_ready(READY_PATHS.get(name, "/healthz"))
         if self.extra_articles:
-            content.add_articles(self.servers["articles"].url, self.token, self.extra_articles)
-        env = self.env()
+            articles = self.servers[first, "articles"].url
+            content.add_articles(articles, self.token, self.extra_articles)
+        env = self.env(first)
         content.announce(env)
         content.teach_counter(env)
         content.observe_weather(env)
@@ -76,7 +89,7 @@ class Stack:
         return self.content
 
     def pids(self) -> list[int]:
-        """Every process of the stack: Redis, and each server's master and workers."""
+        """Every process of the stack: Redis, and each server's main process and workers."""
         pids = [self.redis.pid] if self.redis else []
         for server in self.servers.values():
             pids += [server.pid, *server.workers()]

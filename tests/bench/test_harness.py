@@ -1,4 +1,5 @@
-"""``make bench`` in a smoke mode: one short scenario, two rounds, beside both baselines.
+"""``make bench`` in a smoke mode: one short scenario, two rounds, beside both baselines,
+under both servers.
 
 Nothing here judges speed (speed is measured by ``make bench``, never asserted:
 BENCHMARKS.md); it keeps the harness from rotting: the stack starts the production way,
@@ -14,7 +15,7 @@ import sys
 from support.servers import ROOT
 
 
-def test_harness_measures_a_scenario_beside_both_baselines(tmp_path):
+def test_harness_measures_a_scenario_beside_both_baselines_under_both_servers(tmp_path):
     args = [sys.executable, "-m", "bench", "--scenarios", "counter-views"]
     args += ["--duration", "1", "--warmup", "1", "--articles", "0", "--rounds", "2"]
     args += ["--output", str(tmp_path)]
@@ -23,19 +24,31 @@ def test_harness_measures_a_scenario_beside_both_baselines(tmp_path):
 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     doc = json.loads((tmp_path / "latest.json").read_text())
-    views = doc["scenarios"]["counter-views"]
-    assert views["requests"] > 0
-    assert views["error_count"] == 0
-    # Every request is a new visitor with a browser's user agent: each one counts.
-    assert views["counted_views"] >= views["requests"]
-    assert set(views["ratio"]) == {"bare", "incr"}
-    assert views["peak_rss_mib"]["workers_mib"]
-    assert [run["name"] for run in doc["baseline_runs"]] == ["bare", "incr"] * 3
-    # Two rounds: the reported one is one of them, and both are listed.
-    assert len(views["rounds"]) == 2
-    assert views["rps"] in [r["rps"] for r in views["rounds"]]
+    assert doc["kinds"] == ["gunicorn", "granian"]
+    for kind in doc["kinds"]:
+        views = doc["scenarios"][kind]["counter-views"]
+        assert views["kind"] == kind
+        assert views["requests"] > 0
+        assert views["error_count"] == 0
+        # Every request is a new visitor with a browser's user agent: each one counts.
+        assert views["counted_views"] >= views["requests"]
+        assert set(views["ratio"]) == {
+            "bare",
+            "incr",
+            "gunicorn:bare",
+            "gunicorn:incr",
+            "granian:bare",
+            "granian:incr",
+        }
+        assert views["peak_rss_mib"]["workers_mib"]
+        # Two rounds: the reported one is one of them, and both are listed.
+        assert len(views["rounds"]) == 2
+        assert views["rps"] in [r["rps"] for r in views["rounds"]]
+    step = [(kind, name) for kind in ("gunicorn", "granian") for name in ("bare", "incr")]
+    assert [(run["kind"], run["name"]) for run in doc["baseline_runs"]] == step * 3
     text = (tmp_path / "latest.md").read_text()
     assert "counter POST /v1/views" in text
+    assert "| granian |" in text
     assert "Every round" in text
 
 
