@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 # Every service image of the portal, from one recipe: the build argument SERVICE names
-# the service (articles, counter, weather, web) and PORT its API's port. One image per
+# the service (articles, counter, weather, web, newsroom) and PORT its API's port. One image per
 # service runs all of that service's processes; docker-compose.yml gives each its
 # command and passes both arguments. Build from the repository root:
 #   docker build --build-arg SERVICE=articles --build-arg PORT=8001 -t portal-articles .
@@ -31,6 +31,7 @@ COPY services/articles/pyproject.toml services/articles/
 COPY services/counter/pyproject.toml services/counter/
 COPY services/weather/pyproject.toml services/weather/
 COPY services/web/pyproject.toml services/web/
+COPY services/newsroom/pyproject.toml services/newsroom/
 RUN --mount=type=cache,target=/root/.cache/uv \
     test -n "${SERVICE}" \
     && uv sync --frozen --no-dev --package "portal-${SERVICE}" --no-install-workspace

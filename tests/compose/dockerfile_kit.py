@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from support.servers import ROOT
 
-SERVICES = {"articles": 8001, "counter": 8002, "weather": 8003, "web": 8000}
+SERVICES = {"articles": 8001, "counter": 8002, "weather": 8003, "web": 8000, "newsroom": 8004}
 
 
 def build_args(name: str) -> dict[str, str]:

@@ -22,7 +22,7 @@ from support.servers import ROOT
 INTERPOLATION = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}|(?P<bare>[A-Za-z_]\w*))"
 )
-JOBS = {"migrate", "seed"}
+JOBS = {"migrate", "seed", "newsroom-migrate"}
 
 
 def unescape(value: str) -> str:
@@ -86,9 +86,25 @@ def test_the_jobs_run_the_migrations_and_the_sample_content(services):
     assert services["seed"]["command"] == ["python -m articles.manage seed --if-empty"]
     assert services["seed"]["profiles"] == ["seed"]
     assert "profiles" not in services["migrate"]
+    assert services["newsroom-migrate"]["command"] == ["python -m newsroom.manage upgrade"]
     for job in JOBS:
+        owner = "newsroom" if job.startswith("newsroom") else "articles"
         assert services[job]["restart"] == "no"
-        assert services[job]["image"] == services["articles"]["image"]
+        assert services[job]["image"] == services[owner]["image"]
+
+
+def test_the_newsroom_waits_for_its_migrations_and_sits_behind_the_gateway(services):
+    assert depends_on(services["newsroom"])["newsroom-migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+    assert services["gateway"]["environment"]["GATEWAY_NEWSROOM_UPSTREAM"] == "newsroom:8004"
+    assert services["newsroom"]["healthcheck"]["test"] == [
+        "CMD",
+        "portal-healthcheck",
+        "http",
+        "8004",
+    ]
+    assert services["newsroom"]["environment"]["NEWSROOM_DATABASE_URL"].startswith("postgresql")
 
 
 def test_articles_processes_wait_for_the_migrations_to_complete(services):
@@ -148,7 +164,7 @@ def test_redis_and_postgres_live_on_the_internal_network_only(compose, services)
     for name in ("redis", "postgres"):
         assert services[name]["networks"] == ["back"], name
     assert services["gateway"]["networks"] == ["front"]
-    for name in ("articles", "counter", "weather", "web"):
+    for name in ("articles", "counter", "weather", "web", "newsroom"):
         assert set(services[name]["networks"]) == {"front", "back"}, name
 
 

@@ -67,7 +67,8 @@ def test_the_template_takes_every_value_from_the_gateway_environment_in_compose(
     assert "listen 8080;" in rendered
     # Variables in proxy_pass make nginx ask the resolver again, so new replicas get traffic.
     passes = re.findall(r"proxy_pass ([^;]+);", rendered)
-    assert len(passes) == 5  # the four services, and photo uploads to articles
+    # the five services, and photo uploads to articles and through the newsroom
+    assert len(passes) == 7
     assert all(target.startswith("http://$") for target in passes), passes
     assert not re.search(r"^\s*upstream\s", rendered, flags=re.MULTILINE)
 

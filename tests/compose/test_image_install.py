@@ -113,10 +113,10 @@ def runtime_env(venv: Path, workdir: Path, redis_url: str, port: int, name: str)
     return env
 
 
-def compose_jobs() -> list[str]:
-    """The commands of Compose's migrate and seed jobs, in their order."""
+def compose_jobs(jobs: tuple[str, ...] = ("migrate", "seed")) -> list[str]:
+    """The commands of Compose's migrate and seed jobs (or of ``jobs``), in their order."""
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    return [services[job]["command"][0] for job in ("migrate", "seed")]
+    return [services[job]["command"][0] for job in jobs]
 
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
@@ -156,8 +156,9 @@ def test_the_default_command_serves_from_the_installed_packages(image, redis_url
     port = free_port()
     env = runtime_env(venv, workdir, redis_url, port, name)
     python = str(venv / "bin" / "python")
-    if name == "articles":  # the migrate and seed jobs of the same image come first
-        for job in compose_jobs():
+    jobs = {"articles": ("migrate", "seed"), "newsroom": ("newsroom-migrate",)}
+    if name in jobs:  # the migrate (and seed) jobs of the same image come first
+        for job in compose_jobs(jobs[name]):
             done = run(["/bin/sh", str(ENTRYPOINT), job], env=env, cwd=workdir)
             assert done.returncode == 0, done.stderr[-3000:]
     (command,) = __import__("json").loads(dict(instructions(name))["CMD"])
@@ -186,6 +187,12 @@ def test_the_default_command_serves_from_the_installed_packages(image, redis_url
             assert page.status_code in {200, 503}
             assert page.headers["Content-Type"].startswith("text/html")
             assert "<html" in page.text
+        elif name == "newsroom":
+            # Templates, static files and migrations come from the installed package.
+            assert requests.get(base + "/static/css/newsroom.css", timeout=10).status_code == 200
+            page = requests.get(base + "/login", timeout=30)
+            assert page.status_code == 200
+            assert 'name="csrf_token"' in page.text
         else:
             assert requests.get(base + "/openapi.json", timeout=10).status_code == 200
         metrics = requests.get(base + "/metrics", timeout=10)

@@ -18,7 +18,13 @@ from support.provider import FakeProvider
 from support.servers import ROOT, Process, free_port, wait_until
 
 TOKEN = "e2e-editor-secret"
-HTTP_PROCESSES = {"articles": "ARTICLES", "counter": "COUNTER", "weather": "WEATHER", "web": "WEB"}
+HTTP_PROCESSES = {
+    "articles": "ARTICLES",
+    "counter": "COUNTER",
+    "weather": "WEATHER",
+    "web": "WEB",
+    "newsroom": "NEWSROOM",
+}
 
 
 def procfile() -> dict[str, str]:
@@ -53,6 +59,8 @@ class Stack:
             "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
             "REDIS_URL": redis_url,
             "DATABASE_URL": database_url or f"sqlite:///{self.workdir / 'articles.db'}",
+            "NEWSROOM_DATABASE_URL": f"sqlite:///{self.workdir / 'newsroom.db'}",
+            "NEWSROOM_API_TOKEN": TOKEN,
             "API_TOKENS": f"e2e:{TOKEN}",
             "OPEN_METEO_URL": self.provider.url,
             "WEATHER_INTERVAL_S": "2",
@@ -80,13 +88,14 @@ class Stack:
 
     def migrate(self, seed: bool = False) -> None:
         env = {**os.environ, **self.env}
-        subprocess.run(
-            [sys.executable, "-m", "articles.manage", "upgrade"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        for package in ("articles", "newsroom"):
+            subprocess.run(
+                [sys.executable, "-m", f"{package}.manage", "upgrade"],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
         if seed:
             subprocess.run(
                 [sys.executable, "-m", "articles.manage", "seed", "--if-empty"],

@@ -1,0 +1,2 @@
+// The newsroom's behaviour, all from this file (the pages allow no inline script).
+"use strict";

@@ -1,0 +1,1 @@
+"""The newsroom's pages, one blueprint per area."""
