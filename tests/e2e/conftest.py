@@ -94,6 +94,7 @@ def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
             "SECRET_KEY": "e2e-web-secret-key-0123456789",
             "FORWARDED_ALLOW_IPS": "*",
             "PAGE_CACHE_S": "2",  # the story's reader sees their own view sooner than in 10 s
+            "NEWSROOM_PROXY_HOPS": "1",  # behind the gateway, as in Compose
         },
     )
     try:

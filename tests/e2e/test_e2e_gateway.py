@@ -20,7 +20,13 @@ import yaml
 from support.servers import ROOT, wait_until
 from support.stack import HTTP_PROCESSES, procfile
 
-COMPOSE_PORTS = {"articles": "8001", "counter": "8002", "weather": "8003", "web": "8000"}
+COMPOSE_PORTS = {
+    "articles": "8001",
+    "counter": "8002",
+    "weather": "8003",
+    "web": "8000",
+    "newsroom": "8004",
+}
 PROBE = ROOT / "deploy" / "docker" / "healthcheck.py"
 
 ROUTES = [
@@ -47,6 +53,18 @@ def test_the_root_reaches_the_portal_pages(gateway):
     assert reply.status_code == 200
     assert reply.headers["Content-Type"].startswith("text/html")
     assert "Content-Security-Policy" in reply.headers
+
+
+def test_the_newsroom_answers_under_its_prefix_with_links_that_keep_it(gateway):
+    reply = requests.get(gateway.url + "/newsroom/", timeout=10, allow_redirects=False)
+    assert reply.status_code == 302
+    assert reply.headers["Location"].startswith("/newsroom/login")
+
+    page = requests.get(gateway.url + "/newsroom/login", timeout=10)
+    assert page.status_code == 200
+    assert 'action="/newsroom/login"' in page.text
+    assert "/newsroom/static/css/newsroom.css" in page.text
+    assert "Path=/newsroom" in page.headers["Set-Cookie"]
 
 
 def test_an_api_error_comes_back_as_the_services_problem_json(gateway):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
+from desk_kit import TOKEN, ArticlesApi
 from newsroom_kit import NAMES, PASSWORDS, ROLES
 from sqlalchemy import create_engine, text
 
@@ -23,7 +25,7 @@ from newsroom.settings import Settings
 from support.databases import postgres_url_or_skip, with_search_path
 from support.servers import free_port
 
-TABLES = ("login_sessions", "audit_log", "users")
+TABLES = ("login_sessions", "audit_log", "article_owners", "users")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -49,6 +51,31 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def articles_api(tmp_path_factory, redis_server) -> Iterator[ArticlesApi]:
+    """One articles service for the session (its database and Redis database of its own)."""
+    api = ArticlesApi(tmp_path_factory.mktemp("articles-api"), redis_server.url[:-1] + "5")
+    try:
+        yield api.start()
+    finally:
+        api.stop()
+
+
+@pytest.fixture
+def desk_settings(settings, articles_api) -> Settings:
+    """The newsroom calling the real articles service with its own token."""
+    return replace(settings, articles_url=articles_api.url, api_token=TOKEN)
+
+
+@pytest.fixture
+def desk(desk_settings, password_hashes):
+    """A newsroom app wired to the articles service, with the three users."""
+    app = create_app(desk_settings)
+    reset_users(app, password_hashes)
+    yield app
+    extensions.database(app).dispose()
 
 
 @pytest.fixture
@@ -77,8 +104,13 @@ def password_hashes() -> dict[str, str]:
 def app(settings, password_hashes):
     """The newsroom with an author, an editor and an admin, and nothing else."""
     app = create_app(settings)
-    database = extensions.database(app)
-    with database.session() as session:
+    reset_users(app, password_hashes)
+    yield app
+    extensions.database(app).dispose()
+
+
+def reset_users(app, password_hashes: dict[str, str]) -> None:
+    with extensions.database(app).session() as session:
         for table in TABLES:
             session.execute(Base.metadata.tables[table].delete())
         for username, digest in password_hashes.items():
@@ -91,8 +123,6 @@ def app(settings, password_hashes):
                     active=True,
                 )
             )
-    yield app
-    database.dispose()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from newsroom.db import Database
 from newsroom.desk_api import DeskApi, Unavailable
 from newsroom.lockout import Lockout
 from newsroom.settings import Settings
-from newsroom.views import admin, articles, auth, categories, dashboard
+from newsroom.views import admin, articles, auth, categories, dashboard, media, revisions
 from portalkit.app import flask_app
 from portalkit.http import init_http
 from portalkit.process import start_process
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     guard.init_app(app)
     templating.init_app(app)
-    for view in (auth, admin, dashboard, articles, categories):
+    for view in (auth, admin, dashboard, articles, revisions, media, categories):
         app.register_blueprint(view.bp)
     return app
 

@@ -8,6 +8,7 @@ from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from newsroom.desk_api import ApiError
 from portalkit.errors import http_exception_response, unavailable_response
 from portalkit.problems import problem
 from portalkit.redis_errors import is_redis_trouble
@@ -18,10 +19,12 @@ MESSAGES = {
     400: "Yêu cầu không hợp lệ.",
     403: "Bạn không có quyền làm việc này.",
     404: "Không tìm thấy trang.",
+    409: "Thao tác xung đột với dữ liệu hiện có.",
     405: "Phương thức không được hỗ trợ.",
     413: "Dữ liệu gửi lên quá lớn.",
     429: "Quá nhiều yêu cầu; hãy thử lại sau.",
     500: "Đã có lỗi; lỗi đã được ghi lại.",
+    502: "Dịch vụ bài viết trả lời không như mong đợi.",
     503: "Một dịch vụ đang không trả lời; hãy thử lại sau ít phút.",
 }
 
@@ -37,6 +40,11 @@ def init_app(app: Flask, unavailable: tuple[type[BaseException], ...]) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_exc: CSRFError) -> Response:
         return error_page(400, "Phiên biểu mẫu đã hết hạn hoặc không hợp lệ; hãy tải lại trang.")
+
+    @app.errorhandler(ApiError)
+    def _refused(exc: ApiError) -> Response:
+        log.warning("an API refused the desk: %s", exc)
+        return error_page(exc.status if exc.status in (403, 404, 409) else 502)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
