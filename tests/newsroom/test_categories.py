@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import requests
 from newsroom_kit import csrf_token, login
 
@@ -27,17 +29,18 @@ def tree(articles_api) -> dict[str, dict]:
 def test_an_editor_creates_a_category_under_a_parent(desk, articles_api):
     editor = signed_in(desk, "bien-tap")
     token = csrf_token(editor, "/categories")
+    slug = f"van-hoa-{uuid.uuid4().hex[:8]}"  # the articles service lives for the session
 
     made = editor.post(
         "/categories",
-        data={"csrf_token": token, "name": "Văn hóa", "slug": "van-hoa-test", "parent": "kinh-te"},
+        data={"csrf_token": token, "name": "Văn hóa", "slug": slug, "parent": "kinh-te"},
     )
 
     assert made.status_code == 302
-    node = tree(articles_api)["van-hoa-test"]
+    node = tree(articles_api)[slug]
     assert (node["name"], node["parent_slug"]) == ("Văn hóa", "kinh-te")
     page = editor.get("/categories").get_data(as_text=True)
-    assert 'data-slug="van-hoa-test"' in page
+    assert f'data-slug="{slug}"' in page
 
 
 def test_authors_may_not_open_or_change_categories(desk, articles_api):

@@ -68,3 +68,25 @@ def test_create_user_reads_the_password_from_stdin(app, settings):
         editor = find_user(session, "bien-tap-2")
         assert (editor.role, editor.display_name) == ("editor", "Đỗ Biên Tập")
         assert find_user(session, "ngan") is None
+
+
+def test_the_migrations_live_beside_the_articles_ones_in_one_database(tmp_path):
+    """Compose gives both services one PostgreSQL database: their Alembic histories
+    must not meet in one version table."""
+    from sqlalchemy import inspect
+
+    from articles.db import Database as ArticlesDatabase
+    from articles.manage import upgrade as upgrade_articles
+    from newsroom.db import Database
+    from newsroom.manage import upgrade
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    articles = ArticlesDatabase(url)
+    upgrade_articles(articles.engine)
+    newsroom = Database(url)
+    upgrade(newsroom.engine)
+
+    tables = set(inspect(newsroom.engine).get_table_names())
+    assert {"articles", "users", "audit_log", "newsroom_alembic_version"} <= tables
+    articles.dispose()
+    newsroom.dispose()

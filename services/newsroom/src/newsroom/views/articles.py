@@ -96,8 +96,9 @@ def create() -> Response | tuple[str, int]:
     article_id = int(made.article["id"])
     with extensions.database().session() as db:
         record_owner(db, article_id, user.username)
-        audit.record(db, user.username, "article.created", str(article_id), draft.title,
-                     client_address())  # fmt: skip
+        audit.record(
+            db, user.username, "article.created", str(article_id), draft.title, client_address()
+        )
     return redirect(url_for("desk.edit", article_id=article_id, saved="created"))
 
 
@@ -156,8 +157,9 @@ def save(article_id: int) -> Response | tuple[str, int]:
         draft.errors = refusal_errors(exc)
         return editor_page(draft, current.article, etag, 422 if exc.status < 500 else 502)
     with extensions.database().session() as db:
-        audit.record(db, user.username, f"article.{action}", str(article_id), draft.title,
-                     client_address())  # fmt: skip
+        audit.record(
+            db, user.username, f"article.{action}", str(article_id), draft.title, client_address()
+        )
     return redirect(url_for("desk.edit", article_id=article_id, saved=action))
 
 

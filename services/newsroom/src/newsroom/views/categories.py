@@ -41,8 +41,13 @@ def create() -> Response | tuple[str, int]:
     }
     if request.form.get("slug", "").strip():
         fields["slug"] = request.form["slug"].strip()
-    return _apply("category.created", fields["name"], lambda actor, api: api.create_category(
-        actor, {key: value for key, value in fields.items() if value is not None}))  # fmt: skip
+    return _apply(
+        "category.created",
+        fields["name"],
+        lambda actor, api: api.create_category(
+            actor, {key: value for key, value in fields.items() if value is not None}
+        ),
+    )
 
 
 @bp.post("/<string:slug>")

@@ -57,8 +57,14 @@ def upload() -> tuple[Response, int]:
     except ApiError as exc:
         return jsonify(error=exc.detail or f"HTTP {exc.status}"), exc.status
     with extensions.database().session() as db:
-        audit.record(db, user.username, "media.uploaded", str(made["id"]), fields["caption"],
-                     client_address())  # fmt: skip
+        audit.record(
+            db,
+            user.username,
+            "media.uploaded",
+            str(made["id"]),
+            fields["caption"],
+            client_address(),
+        )
     return jsonify(photo(made)), 202
 
 

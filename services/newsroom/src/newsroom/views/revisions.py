@@ -82,6 +82,7 @@ def restore(article_id: int, version: int) -> Response:
     except ApiError as exc:
         abort(exc.status if exc.status in (403, 404, 409, 422) else 502)
     with extensions.database().session() as db:
-        audit.record(db, user.username, "article.restored", str(article_id), f"v{version}",
-                     client_address())  # fmt: skip
+        audit.record(
+            db, user.username, "article.restored", str(article_id), f"v{version}", client_address()
+        )
     return redirect(url_for("desk.edit", article_id=article_id, saved="restored"))
