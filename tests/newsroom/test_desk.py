@@ -199,3 +199,34 @@ def test_the_revisions_show_the_versions_and_an_editor_restores_one(desk, articl
     assert "diff_add" in diff
     assert refused.status_code == 403
     assert articles_api.article(article_id)["version"] == 2
+
+
+def test_the_editors_buttons_belong_to_its_form(desk, articles_api):
+    """A form nested in the editor's form would end it early and orphan its buttons."""
+    from html.parser import HTMLParser
+
+    class Forms(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 0
+            self.deepest = 0
+            self.buttons_in_form: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "form":
+                self.depth += 1
+                self.deepest = max(self.deepest, self.depth)
+            if tag == "button" and self.depth and dict(attrs).get("name") == "action":
+                self.buttons_in_form.append(dict(attrs)["value"])
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.depth -= 1
+
+    editor = signed_in(desk, "bien-tap")
+    article_id = new_article(editor)
+    forms = Forms()
+    forms.feed(editor.get(f"/articles/{article_id}").get_data(as_text=True))
+
+    assert forms.deepest == 1
+    assert {"save", "submit", "publish", "schedule"} <= set(forms.buttons_in_form)

@@ -129,6 +129,7 @@
     loadLibrary();
   });
   document.getElementById("library-find").addEventListener("click", loadLibrary);
+  document.getElementById("library-close").addEventListener("click", function () { dialog.close(); });
 
   function waitReady(photo, uploadState) {
     const url = form.dataset.library + "/" + photo.id;
