@@ -43,6 +43,7 @@ PROCESSES = (
     "weather-beat",
     "web",
     "web-consumer",
+    "newsroom",
 )
 # Headless Chromium says "HeadlessChrome", which the counter rightly takes for a bot.
 READER = (

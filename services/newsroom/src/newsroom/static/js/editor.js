@@ -49,15 +49,17 @@
         return;
       }
       if (!attachment.url) return;
+      // A caption typed in the editor is the piece's; one given at insertion, the attachment's.
+      const captionText = attributes.caption || attachment.caption || "";
       const clean = document.createElement("figure");
       const img = document.createElement("img");
       img.setAttribute("src", attachment.url);
-      img.setAttribute("alt", attachment.alt || attributes.caption || "");
+      img.setAttribute("alt", attachment.alt || captionText);
       if (attachment.mediaId) img.setAttribute("data-media-id", attachment.mediaId);
       clean.appendChild(img);
-      if (attributes.caption) {
+      if (captionText) {
         const caption = document.createElement("figcaption");
-        caption.textContent = attributes.caption;
+        caption.textContent = captionText;
         clean.appendChild(caption);
       }
       figure.replaceWith(clean);
