@@ -4,7 +4,8 @@
 
 FOLDER is $PORTAL_SECRETS_DIR, else ./secrets (from the repository root). Every secret
 the Compose file declares gets a random URL-safe value, except ``api_tokens``, which gets
-one ``editor:<secret>`` pair; a file that exists is kept. ``--set`` writes a given value
+an ``editor:<secret>`` pair and the newsroom's own token (``newsroom:<newsroom_api_token>``,
+made first when missing); a file that exists is kept. ``--set`` writes a given value
 instead. The folder is made private to its owner (0700) and the files readable (0644):
 Compose bind-mounts each file into containers that run as other users.
 """
@@ -26,9 +27,15 @@ def declared_secrets(compose: dict) -> list[str]:
     return list(compose.get("secrets", {}))
 
 
-def random_value(name: str) -> str:
+def random_value(name: str, folder: Path) -> str:
     value = secrets.token_hex(24)
-    return f"editor:{value}" if name == "api_tokens" else value
+    if name != "api_tokens":
+        return value
+    newsroom = folder / "newsroom_api_token"
+    if not newsroom.exists():
+        newsroom.write_text(secrets.token_hex(24))
+        newsroom.chmod(0o644)
+    return f"editor:{value},newsroom:{newsroom.read_text().strip()}"
 
 
 def write_secrets(folder: Path, names: list[str], given: dict[str, str]) -> list[str]:
@@ -40,7 +47,7 @@ def write_secrets(folder: Path, names: list[str], given: dict[str, str]) -> list
         path = folder / name
         if path.exists() and name not in given:
             continue
-        path.write_text(given.get(name) or random_value(name))
+        path.write_text(given.get(name) or random_value(name, folder))
         path.chmod(0o644)
         written.append(name)
     return written

@@ -16,6 +16,7 @@ from portalkit.config import (
     http_url,
     integer,
     number,
+    with_password,
 )
 
 DEV_SECRET_KEY = "dev-only-newsroom-secret-change-me"  # noqa: S105 - local default, replaced in production
@@ -54,12 +55,13 @@ class Settings(CommonSettings):
         def count(name: str, default: int, top: int) -> int:
             return env(name, str(default), integer(1, top), environ)
 
+        database = env("NEWSROOM_DATABASE_URL", default_database_url(), database_url, environ)
+        password = env("POSTGRES_PASSWORD", "", str, environ)
         return cls.with_common(
             environ,
             max_body_bytes=cls.max_body_bytes,
-            database_url=env(
-                "NEWSROOM_DATABASE_URL", default_database_url(), database_url, environ
-            ),
+            # The password apart from the URL, so that it can come from a secret file.
+            database_url=with_password(database, password, "POSTGRES_PASSWORD"),
             secret_key=env("NEWSROOM_SECRET_KEY", cls.secret_key, _secret, environ),
             api_token=env("NEWSROOM_API_TOKEN", cls.api_token, _secret, environ),
             articles_url=env("ARTICLES_URL", cls.articles_url, http_url, environ),
