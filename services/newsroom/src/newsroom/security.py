@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 
 def content_security_policy(style_nonce: str, media_origin: str = "") -> str:
@@ -34,6 +35,14 @@ def style_nonce() -> str:
     return g.style_nonce
 
 
+class PrefixedSessions(SecureCookieSessionInterface):
+    """Flask's signed form cookie, sent back only under the newsroom's own prefix
+    (``/newsroom`` behind the gateway), never to the portal's other pages."""
+
+    def get_cookie_path(self, app: Flask) -> str:
+        return request.script_root or "/"
+
+
 def _origin(url: str | None) -> str:
     parts = urlsplit(url or "")
     return f" {parts.scheme}://{parts.netloc}" if parts.netloc else ""
@@ -42,6 +51,7 @@ def _origin(url: str | None) -> str:
 def init_app(app: Flask) -> None:
     media_origin = _origin(app.config.get("PUBLIC_URL"))
     app.jinja_env.globals["style_nonce"] = style_nonce
+    app.session_interface = PrefixedSessions()
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
