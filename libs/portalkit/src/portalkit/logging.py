@@ -6,6 +6,7 @@ import contextvars
 import logging
 import sys
 
+from flask import has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -21,6 +22,10 @@ class _ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
         record.request_id = request_id_var.get()
+        if has_request_context():
+            actor = request.environ.get("portalkit.actor")
+            if actor is not None and not hasattr(record, "actor"):
+                record.actor = actor
         return True
 
 

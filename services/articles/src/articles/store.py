@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from articles import outbox
+from articles import outbox, rights
 from articles.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from articles.media import usage
 from articles.models import (
@@ -200,8 +200,12 @@ def _transition_event(was_published: bool, is_published: bool) -> type[ArticleEv
 # writes ------------------------------------------------------------------------------
 
 
-def create_article(session: Session, data: dict[str, Any]) -> Article:
-    """Add an article from validated fields; its slug comes from the title unless given."""
+def create_article(session: Session, data: dict[str, Any], may_publish: bool = True) -> Article:
+    """Add an article from validated fields; its slug comes from the title unless given.
+
+    Without ``may_publish`` only a draft or an article in review may be created (403).
+    """
+    rights.check_transition(may_publish, None, data.get("status") or "draft")
     now = utcnow()
     category = _category(session, data["category"])
     lock_slug(session, data.get("slug") or slugify(data["title"]) or FALLBACK_SLUG)
@@ -260,15 +264,18 @@ def update_article(
     changes: dict[str, Any],
     editor: str | None = None,
     expected_versions: Collection[int] | None = None,
+    may_publish: bool = True,
 ) -> Article:
     """Apply ``changes`` (the fields given), keep the prior version as a revision.
 
     ``expected_versions`` (from ``If-Match``) must include the current version. Changes that
-    leave the article as it was do not make a new version.
+    leave the article as it was do not make a new version. Without ``may_publish`` only
+    an article in draft or review that stays so may be changed (403).
     """
     now = utcnow()
     article = load_for_update(session, article_id)
     _check_version(article, expected_versions)
+    rights.check_transition(may_publish, article.status, changes.get("status", article.status))
     before = snapshot(article)
     was_published = article.status == "published"
     for name in EDITABLE:

@@ -27,8 +27,9 @@ from articles.errors import NotFound
 from articles.extensions import count_write, database
 from articles.models import Article
 from articles.representation import article_dict, etag
-from portalkit.api import BEARER, Blueprint
-from portalkit.auth import Unauthorized, require_token, token_holder
+from portalkit.api import Blueprint, scoped
+from portalkit.auth import Unauthorized, check_scope, has_scope, require_scope, token_holder
+from portalkit.scopes import ARTICLES_PUBLISH, ARTICLES_WRITE, DRAFTS_READ
 
 blp = Blueprint(
     "articles",
@@ -52,6 +53,7 @@ IF_MATCH = {
     "schema": {"type": "string"},
     "description": "the ETag the change is based on; 412 when it is no longer current",
 }
+FORBIDDEN_WRITE = "the token lacks the scope this change needs (articles.publish beyond drafts)"
 ETAG_HEADER = {"ETag": {"description": "the article's version", "schema": {"type": "string"}}}
 
 
@@ -103,14 +105,15 @@ class Articles(MethodView):
     def get(self, **args: Any) -> dict[str, Any]:
         """List articles, newest first; ``q`` searches (best match first), ``ids`` batches.
 
-        The public sees published articles; a token holder sees every status, or the
-        one named by ``status``.
+        The public sees published articles; a token with ``drafts.read`` sees every
+        status, or the one named by ``status``.
         """
-        editor = token_holder()
         status = args.get("status")
-        if status and status != "published" and editor is None:
-            raise Unauthorized("filtering by status needs an Authorization: Bearer token")
-        statuses = (status,) if status else (None if editor else ("published",))
+        if status and status != "published":
+            if token_holder() is None:
+                raise Unauthorized("filtering by status needs an Authorization: Bearer token")
+            check_scope(DRAFTS_READ)
+        statuses = (status,) if status else (None if has_scope(DRAFTS_READ) else ("published",))
         filters = queries.ArticleFilters(
             category=args.get("category"),
             q=args.get("q"),
@@ -123,16 +126,21 @@ class Articles(MethodView):
         )
         return _list_answer(filters)
 
-    @require_token
+    @require_scope(ARTICLES_WRITE, ARTICLES_PUBLISH)
     @blp.arguments(ArticleCreateSchema)
     @blp.response(201, ArticleSchema, headers=ETAG_HEADER)
     @blp.alt_response(409, description="the slug is taken")
     @blp.alt_response(401, description="no valid bearer token")
-    @blp.doc(security=BEARER)
+    @blp.alt_response(403, description=FORBIDDEN_WRITE)
+    @blp.doc(**scoped(ARTICLES_WRITE, ARTICLES_PUBLISH))
     def post(self, data: dict[str, Any]) -> Any:
-        """Create an article (201 with ``Location``); the slug comes from the title unless given."""
+        """Create an article (201 with ``Location``); the slug comes from the title unless given.
+
+        ``articles.write`` creates drafts and articles in review; any other status needs
+        ``articles.publish``.
+        """
         with database().write_session() as session:
-            article = store.create_article(session, data)
+            article = store.create_article(session, data, may_publish=has_scope(ARTICLES_PUBLISH))
             body, status, headers = _with_etag(article, CategoryTree.load(session), 201)
         count_write("article.create")
         headers["Location"] = url_for("articles.ArticleById", article_id=article.id)
@@ -151,15 +159,21 @@ class ArticleById(MethodView):
         except cached.Gone:
             raise _not_found(f"article has the id {article_id}") from None
 
-    @require_token
+    @require_scope(ARTICLES_WRITE, ARTICLES_PUBLISH)
     @blp.arguments(ArticleUpdateSchema)
     @blp.response(200, ArticleSchema, headers=ETAG_HEADER)
     @blp.alt_response(409, description="the slug is taken")
     @blp.alt_response(412, description="If-Match names a version that is no longer current")
     @blp.alt_response(401, description="no valid bearer token")
-    @blp.doc(security=BEARER, parameters=[IF_MATCH])
+    @blp.alt_response(403, description=FORBIDDEN_WRITE)
+    @blp.doc(parameters=[IF_MATCH], **scoped(ARTICLES_WRITE, ARTICLES_PUBLISH))
     def patch(self, changes: dict[str, Any], article_id: int) -> Any:
-        """Change some fields; the prior version is kept as a revision."""
+        """Change some fields; the prior version is kept as a revision.
+
+        ``articles.write`` edits drafts and articles in review that stay so; publishing,
+        scheduling, unpublishing and editing a published, scheduled or archived article
+        need ``articles.publish``.
+        """
         _check_id(article_id)
         with database().write_session() as session:
             article = store.update_article(
@@ -168,16 +182,18 @@ class ArticleById(MethodView):
                 changes,
                 editor=token_holder(),
                 expected_versions=_expected_versions(article_id),
+                may_publish=has_scope(ARTICLES_PUBLISH),
             )
             answer = _with_etag(article, CategoryTree.load(session))
         count_write("article.update")
         return answer
 
-    @require_token
+    @require_scope(ARTICLES_PUBLISH)
     @blp.response(204)
     @blp.alt_response(401, description="no valid bearer token")
+    @blp.alt_response(403, description="the token lacks articles.publish")
     @blp.alt_response(412, description="If-Match names a version that is no longer current")
-    @blp.doc(security=BEARER, parameters=[IF_MATCH])
+    @blp.doc(parameters=[IF_MATCH], **scoped(ARTICLES_PUBLISH))
     def delete(self, article_id: int) -> None:
         """Delete an article for good (its events tell consumers to forget it)."""
         _check_id(article_id)
@@ -206,10 +222,11 @@ class ArticleBySlug(MethodView):
 
 @blp.route("/<int:article_id>/revisions")
 class ArticleRevisions(MethodView):
-    @require_token
+    @require_scope(DRAFTS_READ)
     @blp.response(200, RevisionListSchema)
     @blp.alt_response(401, description="no valid bearer token")
-    @blp.doc(security=BEARER)
+    @blp.alt_response(403, description="the token lacks drafts.read")
+    @blp.doc(**scoped(DRAFTS_READ))
     def get(self, article_id: int) -> dict[str, Any]:
         """Earlier versions of an article, newest first."""
         _check_id(article_id)

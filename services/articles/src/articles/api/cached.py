@@ -19,8 +19,9 @@ from articles.categories import CategoryTree
 from articles.extensions import article_answers, count_read, database, list_answers
 from articles.representation import article_dict, etag
 from articles.versions import ArticleVersion
-from portalkit.auth import token_holder
+from portalkit.auth import has_scope
 from portalkit.http import json_answer, json_bytes
+from portalkit.scopes import DRAFTS_READ
 
 VersionOf = Callable[[Connection], ArticleVersion | None]
 
@@ -34,7 +35,7 @@ def article_answer(version_of: VersionOf) -> Response:
     cache when it holds the current version, else built from the ORM and kept."""
     with database().single_read() as connection:
         current = version_of(connection)
-    public = token_holder() is None
+    public = not has_scope(DRAFTS_READ)
     if current is None or (public and current.status != "published"):
         raise Gone
     tag = f'"{current.id}-{current.version}"'

@@ -7,9 +7,10 @@ from typing import Any
 from flask.views import MethodView
 from werkzeug.routing import BaseConverter
 
-from portalkit.api import BEARER, Blueprint
-from portalkit.auth import require_token
+from portalkit.api import Blueprint, scoped
+from portalkit.auth import require_scope
 from portalkit.problems import problem
+from portalkit.scopes import WEATHER_REFRESH
 from weather.api.schemas import LocationListSchema, RefreshSchema, WeatherSchema
 from weather.conditions import condition_for
 from weather.extensions import weather_fetcher
@@ -107,10 +108,11 @@ class PlaceWeather(MethodView):
 
 @blp.route("/weather/refresh")
 class Refresh(MethodView):
-    @blp.doc(security=BEARER)
+    @blp.doc(**scoped(WEATHER_REFRESH))
     @blp.response(202, RefreshSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @require_token
+    @blp.alt_response(403, response="FORBIDDEN")
+    @require_scope(WEATHER_REFRESH)
     def post(self) -> tuple[dict[str, Any], int]:
         """Fetch every place now
 
