@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from articles_kit import AUTH, TOKEN
+from articles_kit import AUTH, TOKEN, outbox_rows
 
 from articles import extensions
 from articles.app import create_app
@@ -109,3 +109,40 @@ def test_articles_publish_publishes_schedules_and_unpublishes(scoped):
     assert scoped.get(path).status_code == 200
     assert scoped.patch(path, json={"status": "archived"}, headers=PUBLISH).status_code == 200
     assert scoped.get(path).status_code == 404
+
+
+# review ----------------------------------------------------------------------------------
+
+
+def test_an_author_submits_a_draft_for_review_and_may_take_it_back(scoped):
+    draft = _create(scoped, WRITE).get_json()
+    path = f"/v1/articles/{draft['id']}"
+    submitted = scoped.patch(path, json={"status": "review"}, headers=WRITE)
+    assert submitted.status_code == 200
+    assert submitted.get_json()["status"] == "review"
+    assert scoped.patch(path, json={"title": "Sửa khi chờ duyệt"}, headers=WRITE).status_code == 200
+    assert scoped.patch(path, json={"status": "draft"}, headers=WRITE).status_code == 200
+    assert _create(scoped, WRITE, status="review").get_json()["status"] == "review"
+
+
+def test_an_article_in_review_is_never_public(scoped):
+    article = _create(scoped, WRITE, status="review").get_json()
+    assert scoped.get(f"/v1/articles/{article['id']}").status_code == 404
+    assert scoped.get(f"/v1/articles/by-slug/{article['slug']}").status_code == 404
+    assert scoped.get("/v1/articles").get_json()["total"] == 0
+    assert scoped.get("/v1/articles?status=review").status_code == 401
+    waiting = scoped.get("/v1/articles?status=review", headers=only("drafts.read")).get_json()
+    assert [item["id"] for item in waiting["items"]] == [article["id"]]
+
+
+def test_only_an_editor_publishes_from_review_and_back(scoped, db):
+    article = _create(scoped, WRITE, status="review").get_json()
+    path = f"/v1/articles/{article['id']}"
+    assert scoped.patch(path, json={"status": "published"}, headers=WRITE).status_code == 403
+    assert scoped.patch(path, json={"status": "published"}, headers=PUBLISH).status_code == 200
+    assert scoped.get(path).status_code == 200
+    assert scoped.patch(path, json={"status": "review"}, headers=WRITE).status_code == 403
+    assert scoped.patch(path, json={"status": "review"}, headers=PUBLISH).status_code == 200
+    assert scoped.get(path).status_code == 404
+    events = [row["event_type"] for row in outbox_rows(db)]
+    assert events == ["article.published", "article.unpublished"]

@@ -23,7 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("draft", "scheduled", "published", "archived")
+STATUSES = ("draft", "review", "scheduled", "published", "archived")
+"""An article's life: a draft, submitted for review, then scheduled or published; an
+archived article is unpublished. Only a published article is ever public."""
 LANGUAGES = ("vi", "en")
 
 
