@@ -27,6 +27,10 @@ EXPECTED = {
     ("articles", "PATCH", "/v1/articles/{article_id}"): ("articles.write", "articles.publish"),
     ("articles", "DELETE", "/v1/articles/{article_id}"): ("articles.publish",),
     ("articles", "GET", "/v1/articles/{article_id}/revisions"): ("drafts.read",),
+    ("articles", "GET", "/v1/articles/{article_id}/revisions/{version}"): ("drafts.read",),
+    ("articles", "POST", "/v1/articles/{article_id}/revisions/{version}/restore"): (
+        "articles.publish",
+    ),
     ("articles", "POST", "/v1/categories"): ("categories.write",),
     ("articles", "POST", "/v1/media"): ("media.write",),
     ("articles", "PATCH", "/v1/media/{media_id}"): ("media.write",),
@@ -65,7 +69,7 @@ def scoped_apis(tmp_path, redis_url, make_counter_app, provider) -> Iterator[dic
 
 
 def _call(app: Flask, method: str, path: str, headers: dict[str, str]):
-    path = re.sub(r"\{[a-z_]*id\}", "1", path)
+    path = re.sub(r"\{(?:[a-z_]*id|version)\}", "1", path)
     path = re.sub(r"\{[a-z_]+\}", "kinh-te", path)
     body = None if method in ("GET", "DELETE") else {}
     return app.test_client().open(path, method=method, json=body, headers=headers)

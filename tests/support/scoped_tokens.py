@@ -24,7 +24,12 @@ def lacking(*scopes: str) -> dict[str, str]:
 
 
 SINGLE = [(scope,) for scope in sorted(SCOPES)]
-GRANTS = [*SINGLE, (ARTICLES_WRITE, DRAFTS_READ), (ACT_AS, ARTICLES_WRITE)]
+GRANTS = [
+    *SINGLE,
+    (ARTICLES_WRITE, DRAFTS_READ),
+    (ACT_AS, ARTICLES_WRITE),
+    (ACT_AS, ARTICLES_PUBLISH),
+]
 LACKS = [*SINGLE, (ARTICLES_PUBLISH, ARTICLES_WRITE)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import sys
+from typing import IO
 
 from flask import has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
@@ -31,7 +32,20 @@ class _ContextFilter(logging.Filter):
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Send every log record to stdout as one JSON object per line."""
-    handler = logging.StreamHandler(sys.stdout)
+    handler = json_lines_handler(service, sys.stdout)
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("werkzeug", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def json_lines_handler(service: str, stream: IO[str]) -> logging.Handler:
+    """A handler writing records to ``stream`` in the one format: a JSON object a line,
+    with the service, the request id and, in a request that named one, the actor."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(
         JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
@@ -45,10 +59,4 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         )
     )
     handler.addFilter(_ContextFilter(service))
-    root = logging.getLogger()
-    for existing in list(root.handlers):
-        root.removeHandler(existing)
-    root.addHandler(handler)
-    root.setLevel(level)
-    for noisy in ("werkzeug", "urllib3"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    return handler

@@ -28,7 +28,7 @@ def problem(
         "detail": detail or title,
     }
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = _string_keys(errors)
     response = Response(
         json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
     )
@@ -48,3 +48,13 @@ def flatten_field_errors(messages: Any) -> dict[str, Any]:
             flat.update(value if isinstance(value, dict) else {"_schema": value})
         return flat
     return messages
+
+
+def _string_keys(value: Any) -> Any:
+    """Error messages with every key a string: a form part without a usable name comes
+    back from webargs keyed ``None``, which JSON cannot sort beside the others."""
+    if isinstance(value, dict):
+        return {("" if k is None else str(k)): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value

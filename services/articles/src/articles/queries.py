@@ -85,3 +85,9 @@ def list_revisions(session: Session, article_id: int) -> list[Revision]:
             .order_by(Revision.version.desc())
         )
     )
+
+
+def get_revision(session: Session, article_id: int, version: int) -> Revision | None:
+    return session.scalar(
+        select(Revision).where(Revision.article_id == article_id, Revision.version == version)
+    )

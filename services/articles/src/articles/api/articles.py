@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from functools import partial
 from typing import Any
@@ -21,15 +22,25 @@ from articles.api.schemas import (
     ArticleSchema,
     ArticleUpdateSchema,
     RevisionListSchema,
+    RevisionSchema,
 )
 from articles.categories import CategoryTree
 from articles.errors import NotFound
 from articles.extensions import count_write, database
-from articles.models import Article
-from articles.representation import article_dict, etag
+from articles.models import Article, Revision
+from articles.representation import article_dict, etag, iso
 from portalkit.api import Blueprint, scoped
-from portalkit.auth import Unauthorized, check_scope, has_scope, require_scope, token_holder
+from portalkit.auth import (
+    Unauthorized,
+    actor,
+    check_scope,
+    has_scope,
+    require_scope,
+    token_holder,
+)
 from portalkit.scopes import ARTICLES_PUBLISH, ARTICLES_WRITE, DRAFTS_READ
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint(
     "articles",
@@ -68,6 +79,31 @@ def _check_id(article_id: int) -> None:
 
 def _with_etag(article: Article, tree: CategoryTree, status: int = 200) -> Any:
     return article_dict(article, tree), status, {"ETag": etag(article)}
+
+
+def _written(operation: str, article_id: int, version: int | None = None) -> None:
+    """Count a committed write and log it with who made it (token and actor)."""
+    count_write(operation)
+    log.info(
+        "article written",
+        extra={
+            "operation": operation,
+            "article_id": article_id,
+            "version": version,
+            "token": token_holder(),
+            "actor": actor(),
+        },
+    )
+
+
+def _revision_dict(revision: Revision) -> dict[str, Any]:
+    return {
+        "version": revision.version,
+        "editor": revision.editor,
+        "actor": revision.actor,
+        "created_at": iso(revision.created_at),
+        "article": json.loads(revision.snapshot),
+    }
 
 
 def _list_answer(filters: queries.ArticleFilters) -> dict[str, Any]:
@@ -140,9 +176,15 @@ class Articles(MethodView):
         ``articles.publish``.
         """
         with database().write_session() as session:
-            article = store.create_article(session, data, may_publish=has_scope(ARTICLES_PUBLISH))
+            article = store.create_article(
+                session,
+                data,
+                may_publish=has_scope(ARTICLES_PUBLISH),
+                editor=token_holder(),
+                actor=actor(),
+            )
             body, status, headers = _with_etag(article, CategoryTree.load(session), 201)
-        count_write("article.create")
+        _written("article.create", article.id, article.version)
         headers["Location"] = url_for("articles.ArticleById", article_id=article.id)
         return body, status, headers
 
@@ -183,9 +225,10 @@ class ArticleById(MethodView):
                 editor=token_holder(),
                 expected_versions=_expected_versions(article_id),
                 may_publish=has_scope(ARTICLES_PUBLISH),
+                actor=actor(),
             )
             answer = _with_etag(article, CategoryTree.load(session))
-        count_write("article.update")
+        _written("article.update", article_id, article.version)
         return answer
 
     @require_scope(ARTICLES_PUBLISH)
@@ -199,9 +242,12 @@ class ArticleById(MethodView):
         _check_id(article_id)
         with database().write_session() as session:
             store.delete_article(
-                session, article_id, expected_versions=_expected_versions(article_id)
+                session,
+                article_id,
+                expected_versions=_expected_versions(article_id),
+                actor=actor(),
             )
-        count_write("article.delete")
+        _written("article.delete", article_id)
 
 
 @blp.route("/by-slug/<string:slug>")
@@ -228,19 +274,62 @@ class ArticleRevisions(MethodView):
     @blp.alt_response(403, description="the token lacks drafts.read")
     @blp.doc(**scoped(DRAFTS_READ))
     def get(self, article_id: int) -> dict[str, Any]:
-        """Earlier versions of an article, newest first."""
+        """Earlier versions of an article, newest first, each with who made it and when;
+        ``current`` says who made the version the article is at."""
         _check_id(article_id)
         with database().read_session() as session:
-            if queries.get_article(session, article_id, public=False) is None:
+            article = queries.get_article(session, article_id, public=False)
+            if article is None:
                 raise _not_found(f"article has the id {article_id}")
-            revisions = queries.list_revisions(session, article_id)
-            items = [
-                {
-                    "version": r.version,
-                    "editor": r.editor,
-                    "created_at": r.created_at.isoformat(),
-                    "article": json.loads(r.snapshot),
-                }
-                for r in revisions
-            ]
-        return {"items": items, "total": len(items)}
+            items = [_revision_dict(r) for r in queries.list_revisions(session, article_id)]
+            current = {
+                "version": article.version,
+                "editor": article.editor,
+                "actor": article.actor,
+                "created_at": iso(article.updated_at),
+            }
+        return {"items": items, "total": len(items), "current": current}
+
+
+@blp.route("/<int:article_id>/revisions/<int:version>")
+class ArticleRevision(MethodView):
+    @require_scope(DRAFTS_READ)
+    @blp.response(200, RevisionSchema)
+    @blp.alt_response(401, description="no valid bearer token")
+    @blp.alt_response(403, description="the token lacks drafts.read")
+    @blp.doc(**scoped(DRAFTS_READ))
+    def get(self, article_id: int, version: int) -> dict[str, Any]:
+        """One earlier version of an article, with who made it and when."""
+        _check_id(article_id)
+        with database().read_session() as session:
+            revision = queries.get_revision(session, article_id, min(version, MAX_ID))
+            if revision is None:
+                raise _not_found(f"revision {version} of article {article_id}")
+            return _revision_dict(revision)
+
+
+@blp.route("/<int:article_id>/revisions/<int:version>/restore")
+class RestoreRevision(MethodView):
+    @require_scope(ARTICLES_PUBLISH)
+    @blp.response(200, ArticleSchema, headers=ETAG_HEADER)
+    @blp.alt_response(401, description="no valid bearer token")
+    @blp.alt_response(403, description="the token lacks articles.publish")
+    @blp.alt_response(412, description="If-Match names a version that is no longer current")
+    @blp.alt_response(422, description="the revision names a category that no longer exists")
+    @blp.doc(parameters=[IF_MATCH], **scoped(ARTICLES_PUBLISH))
+    def post(self, article_id: int, version: int) -> Any:
+        """Make a new version with this revision's content (title, lead, body, category,
+        byline, source, language, images, tags); status, time and slug stay as they are."""
+        _check_id(article_id)
+        with database().write_session() as session:
+            article = store.restore_revision(
+                session,
+                article_id,
+                min(version, MAX_ID),
+                editor=token_holder(),
+                actor=actor(),
+                expected_versions=_expected_versions(article_id),
+            )
+            answer = _with_etag(article, CategoryTree.load(session))
+        _written("article.restore", article_id, article.version)
+        return answer

@@ -256,13 +256,26 @@ class ArticleQueryArgsSchema(ma.Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class RevisionSchema(ma.Schema):
+class VersionMakerSchema(ma.Schema):
+    """Who made a version of an article, and when."""
+
     version = fields.Integer(required=True)
-    editor = fields.String(allow_none=True)
-    created_at = fields.String(metadata={"format": "date-time"})
+    editor = fields.String(allow_none=True, metadata={"description": "the token's name"})
+    actor = fields.String(
+        allow_none=True, metadata={"description": "the person the token named in X-Actor"}
+    )
+    created_at = fields.String(
+        metadata={"format": "date-time", "description": "when this version was made"}
+    )
+
+
+class RevisionSchema(VersionMakerSchema):
     article = fields.Dict(metadata={"description": "the article as it was at this version"})
 
 
 class RevisionListSchema(ma.Schema):
     items = fields.List(fields.Nested(RevisionSchema), required=True)
     total = fields.Integer(required=True)
+    current = fields.Nested(
+        VersionMakerSchema, metadata={"description": "who made the current version"}
+    )
