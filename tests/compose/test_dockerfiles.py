@@ -33,7 +33,7 @@ def test_there_is_one_dockerfile_and_compose_builds_every_service_with_it(servic
     built = {name: svc["build"] for name, svc in services.items() if "build" in svc}
     assert set(SERVICES) <= set(built)
     for name, build in built.items():
-        owner = name.split("-")[0] if name not in ("migrate", "seed") else "articles"
+        owner = name.split("-")[0] if name not in ("migrate", "seed", "backup") else "articles"
         assert build["context"] == "."
         assert build.get("dockerfile", "Dockerfile") == "Dockerfile", name
         assert {k: build["args"][k] for k in ("SERVICE", "PORT")} == build_args(owner), name
