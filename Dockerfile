@@ -43,18 +43,25 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 # Built with SERVICE=articles (its environment holds portalkit and boto3) and
 # `--target backup` (docker-compose.yml's `backup` service). pg_dump may not be older
 # than the server, so the client comes from PostgreSQL's own Debian repository for the
-# major version PG_MAJOR (the server's; postgres:16 in Compose).
+# major version PG_MAJOR (the server's; postgres:16 in Compose). PGDG=no takes Debian's
+# own client instead (for the local stand-in images, whose PostgreSQL is Debian's).
 FROM ${PYTHON_IMAGE} AS backup
 ARG PG_MAJOR=16
+ARG PGDG=yes
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl \
-    && curl -fsSL -o /usr/share/keyrings/pgdg.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
-    && . /etc/os-release \
-    && echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
-        > /etc/apt/sources.list.d/pgdg.list \
-    && apt-get update \
-    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
-    && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
+    && package=postgresql-client \
+    && if [ "$PGDG" = yes ]; then \
+        apt-get install -y --no-install-recommends ca-certificates curl \
+        && curl -fsSL -o /usr/share/keyrings/pgdg.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+        && . /etc/os-release \
+        && echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+            > /etc/apt/sources.list.d/pgdg.list \
+        && apt-get update \
+        && apt-get purge -y curl \
+        && package="postgresql-client-${PG_MAJOR}"; \
+    fi \
+    && apt-get install -y --no-install-recommends "$package" \
+    && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --home-dir /app --shell /usr/sbin/nologin portal \
     && mkdir -p /backups && chown portal:portal /backups
