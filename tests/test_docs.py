@@ -39,6 +39,7 @@ def _string(node: ast.AST) -> str | None:
 def settings_modules() -> list[Path]:
     return [
         ROOT / "libs/portalkit/src/portalkit/config.py",
+        *sorted(ROOT.glob("libs/portalkit/src/portalkit/*/settings.py")),
         *sorted(ROOT.glob("services/*/src/*/settings.py")),
     ]
 
