@@ -10,9 +10,11 @@ import pytest
 import redis
 import requests
 
+from portalkit.config import ConfigError
 from portalkit.preview import sign_preview
 from support.servers import RedisServer
 from support.stack import TOKEN, Stack
+from web.settings import Settings
 
 SECRET = "preview-secret-of-the-tests"
 WEB_TOKEN = "web-preview-token"
@@ -148,3 +150,23 @@ def test_a_web_token_without_drafts_read_shows_no_draft(preview_app, articles_ap
     page = web.get(f"/xem-truoc/{sign_preview(draft['id'], SECRET)}")
     assert page.status_code == 404  # the articles API reads it as the public would
     assert "Dự thảo" not in page.get_data(as_text=True)
+
+
+def test_preview_settings_come_from_files_and_a_bad_secret_is_never_shown(tmp_path):
+    secret = tmp_path / "preview_secret"
+    secret.write_text("a-long-preview-secret-1\n")
+    settings = Settings.from_env(
+        {
+            "PREVIEW_SECRET_FILE": str(secret),
+            "PREVIEW_MAX_AGE_S": "600",
+            "WEB_API_TOKEN": "web-t0ken",
+        }
+    )
+    assert (settings.preview_secret, settings.preview_max_age_s) == ("a-long-preview-secret-1", 600)
+    assert settings.web_api_token == "web-t0ken"
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"PREVIEW_SECRET": "too-short"})
+    assert caught.value.name == "PREVIEW_SECRET"
+    assert "too-short" not in str(caught.value)
+    with pytest.raises(ConfigError):
+        Settings.from_env({"PREVIEW_MAX_AGE_S": "5"})
