@@ -79,8 +79,8 @@ ENTRYPOINT ["portal-entrypoint"]
 CMD ["python -m portalkit.backup run"]
 
 # --- runtime: the environment only, run by an unprivileged user ----------------------
-# Compose mounts the root read-only with a tmpfs on /tmp: gunicorn's control socket
-# (XDG_RUNTIME_DIR) and the Prometheus files of its workers go there.
+# Compose mounts the root read-only with a tmpfs on /tmp: the Prometheus files of the
+# server's workers, and gunicorn's control socket (XDG_RUNTIME_DIR) under HTTP_SERVER=gunicorn.
 FROM ${PYTHON_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT
@@ -106,4 +106,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD portal-healthcheck http "$PORTAL_PORT"
 ENTRYPOINT ["portal-entrypoint"]
 # One string, like a Procfile line (see deploy/docker/entrypoint.sh): the service's API.
-CMD ["gunicorn -c python:portalkit.gunicorn_conf -b ${BIND_HOST:-127.0.0.1}:${PORTAL_PORT} \"${PORTAL_SERVICE}.app:create_app()\""]
+CMD ["python -m portalkit.serve -b ${BIND_HOST:-127.0.0.1}:${PORTAL_PORT} \"${PORTAL_SERVICE}.app:create_app()\""]

@@ -84,7 +84,8 @@ def test_the_image_runs_as_an_unprivileged_user_with_a_healthcheck(name):
     assert f"PORTAL_PORT={SERVICES[name]}" in steps["ENV"]
     assert steps["EXPOSE"] == str(SERVICES[name])
     assert "BIND_HOST=0.0.0.0" in steps["ENV"]
-    # Compose gives a read-only root and a tmpfs /tmp: gunicorn's control socket goes there.
+    # Compose gives a read-only root and a tmpfs /tmp: under HTTP_SERVER=gunicorn its
+    # control socket goes there.
     assert "XDG_RUNTIME_DIR=/tmp" in steps["ENV"]
 
 

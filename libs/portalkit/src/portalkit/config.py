@@ -12,7 +12,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import signal
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,6 +291,21 @@ class CommonSettings:
 # gunicorn's arbiter reads this status from a worker as "failed to boot" and stops,
 # where any other status would make it restart the worker forever.
 GUNICORN_BOOT_ERROR = 3
+SERVER_PID = "PORTALKIT_SERVER_PID"
+"""Set by portalkit.serve for granian's workers: granian restarts a worker whatever its
+status, so a worker that cannot boot stops the server itself."""
+
+
+def boot_error_file(server_pid: int) -> Path:
+    """Where a worker of the server ``server_pid`` leaves the reason it could not boot."""
+    return Path(tempfile.gettempdir()) / f"portalkit-boot-error-{server_pid}"
+
+
+def _stop_server(message: str) -> None:
+    server = os.environ.get(SERVER_PID, "")
+    if server.isdigit() and os.getppid() == int(server):
+        boot_error_file(int(server)).write_text(message + "\n")
+        os.kill(int(server), signal.SIGTERM)
 
 
 def load_or_exit(loader: Callable[[], T]) -> T:
@@ -298,6 +315,7 @@ def load_or_exit(loader: Callable[[], T]) -> T:
     except ConfigError as exc:
         logging.getLogger("portalkit.config").debug("bad setting", exc_info=True)
         sys.stderr.write(f"configuration error: {exc}\n")
+        _stop_server(f"configuration error: {exc}")
         status = GUNICORN_BOOT_ERROR if "gunicorn.arbiter" in sys.modules else 2
         raise SystemExit(status) from None
 

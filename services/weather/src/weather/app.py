@@ -11,6 +11,7 @@ from portalkit.http import init_http
 from portalkit.process import start_process
 from portalkit.redis_client import accepts_writes, connect
 from weather import extensions
+from weather.answers import Answers
 from weather.api import SLUG_DOC, SlugConverter, blp
 from weather.celery_app import celery_config, celery_init_app
 from weather.fetcher import Fetcher
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["CELERY"] = celery_config(settings)
     client = connect(settings.redis_url)
     fetcher = extensions.weather_fetcher.init_app(app, Fetcher.build(settings, client))
+    extensions.weather_answers.init_app(app, Answers())
     celery_init_app(app)
     metrics = init_http(
         app,
