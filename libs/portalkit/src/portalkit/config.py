@@ -207,11 +207,11 @@ class CommonSettings:
     api_tokens: dict[str, str] = field(default_factory=lambda: {DEV_TOKEN: "dev"})
     max_body_bytes: int = 1024 * 1024
     stream_maxlen: int = 1_000_000
-    docs_cdn: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
     metrics_port: int = 0
     """Where a process without HTTP of its own (relay, consumer, worker, beat) serves
     Prometheus metrics; 0 serves none."""
     bind_host: str = "127.0.0.1"
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CommonSettings:
@@ -232,9 +232,11 @@ class CommonSettings:
             stream_maxlen=env(
                 "EVENTS_STREAM_MAXLEN", str(cls.stream_maxlen), integer(1000), environ
             ),
-            docs_cdn=env("DOCS_CDN_URL", cls.docs_cdn, http_url, environ) + "/",
             metrics_port=env("METRICS_PORT", "0", integer(0, 65535), environ),
             bind_host=env("BIND_HOST", cls.bind_host, str, environ),
+            # The portal's public address (the gateway): the APIs name it in their OpenAPI
+            # documents, the web in its links.
+            public_url=env("PUBLIC_URL", None, http_url, environ),
         )
 
     @classmethod

@@ -23,6 +23,7 @@ from portalkit.metrics import Metrics
 from portalkit.problems import problem
 from portalkit.process import start_process
 
+GATEWAY_PREFIX = "/api/articles"  # where the gateway serves this API
 SERVICE = "articles"
 DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         "Articles API",
         "Articles of the Yên Bái portal: categories, accent-insensitive search, "
         "publishing workflow, revisions. Writes need a bearer token.",
+        gateway_prefix=GATEWAY_PREFIX,
     )
     api.register_blueprint(categories.blp)
     api.register_blueprint(articles.blp)
