@@ -1,5 +1,6 @@
 """The APIs in Chromium: each one's interactive docs render from the API's own origin (no
-CDN) and "Try it out" gets a 200, directly and through the gateway's prefix."""
+CDN) and "Try it out" gets a 200, directly and through the gateway's prefix; a page on
+another origin reads the public lists only when that origin is in CORS_ORIGINS."""
 
 from __future__ import annotations
 
@@ -85,3 +86,58 @@ def test_the_gateway_serves_each_document_naming_its_prefix(api_stack: ApiStack)
     for _service, prefix, _path in APIS:
         document = requests.get(api_stack.gateway.url + prefix + "/openapi.json", timeout=10)
         assert document.json()["servers"][0]["url"] == prefix
+
+
+FETCH = """async (url) => {
+  try {
+    const reply = await fetch(url, {headers: {"X-Request-ID": "cors-check-1"}});
+    const body = await reply.json();
+    return {status: reply.status, items: body.items.length,
+            total: reply.headers.get("X-Total-Count")};
+  } catch (error) {
+    return {refused: String(error)};
+  }
+}"""
+
+
+@pytest.fixture
+def other_site(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_a_page_on_a_listed_origin_reads_the_article_list(other_site: Page, api_stack: ApiStack):
+    other_site.goto(api_stack.allowed.url + "/")
+
+    answer = other_site.evaluate(FETCH, api_stack.stack.url("articles") + "/v1/articles")
+
+    assert answer["status"] == 200
+    assert answer["items"] >= 2
+
+
+def test_a_page_on_another_origin_is_refused(other_site: Page, api_stack: ApiStack, problems):
+    other_site.goto(api_stack.refused.url + "/")
+
+    answer = other_site.evaluate(FETCH, api_stack.stack.url("articles") + "/v1/articles")
+
+    assert "refused" in answer, answer
+    assert "Failed to fetch" in answer["refused"]
+
+
+def test_a_page_on_a_listed_origin_cannot_write(other_site: Page, api_stack: ApiStack):
+    other_site.goto(api_stack.allowed.url + "/")
+
+    answer = other_site.evaluate(
+        """async (url) => {
+          try {
+            const reply = await fetch(url, {method: "POST",
+              headers: {"Content-Type": "application/json"},
+              body: JSON.stringify({article_id: 1})});
+            return {status: reply.status};
+          } catch (error) { return {refused: String(error)}; }
+        }""",
+        api_stack.stack.url("counter") + "/v1/views",
+    )
+
+    assert "refused" in answer, answer

@@ -18,6 +18,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from portalkit.api_docs import docs_blueprint
+from portalkit.cors import init_cors
 from portalkit.errors import http_exception_response
 from portalkit.json_limits import JSONTooComplex, NumberOutOfRange, bounded_loads
 from portalkit.problems import PROBLEM_MIMETYPE
@@ -154,7 +155,8 @@ class Api(flask_smorest.Api):
 def create_api(
     app: Flask, title: str, description: str = "", version: str = "1.0.0", *, gateway_prefix: str
 ) -> Api:
-    """Bind an Api serving ``/openapi.json`` and interactive docs at ``/docs``.
+    """Bind an Api serving ``/openapi.json`` and interactive docs at ``/docs``, its public
+    reads open to the browsers of ``CORS_ORIGINS``.
 
     ``gateway_prefix`` is the path the gateway serves this API under (``/api/articles``):
     with ``PUBLIC_URL`` it makes the document's public server.
@@ -175,6 +177,7 @@ def create_api(
     public_url = app.config.get("PUBLIC_URL")
     public_origin = _origin(public_url) if public_url else None
     app.register_blueprint(docs_blueprint(title, (public_origin,) if public_origin else ()))
+    init_cors(app, app.config.get("CORS_ORIGINS", ()))
     return api
 
 
