@@ -20,6 +20,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from portalkit.api_docs import docs_blueprint
 from portalkit.cors import init_cors
 from portalkit.errors import http_exception_response
+from portalkit.etags import init_etags
 from portalkit.json_limits import JSONTooComplex, NumberOutOfRange, bounded_loads
 from portalkit.problems import PROBLEM_MIMETYPE
 
@@ -63,6 +64,34 @@ class NotFoundDocumented(BasePlugin):
             return
         for operation in (operations or {}).values():
             operation.setdefault("responses", {}).setdefault("404", "NOT_FOUND")
+
+
+class ConditionalReadsDocumented(BasePlugin):
+    """Every read under ``/v1/`` has an ETag and answers 304 to a matching If-None-Match
+    (:mod:`portalkit.etags`): say so in the document."""
+
+    def operation_helper(self, path: str | None = None, operations=None, **kwargs: Any) -> None:
+        if not path or not path.startswith("/v1/") or "get" not in (operations or {}):
+            return
+        operation = operations["get"]
+        responses = operation.setdefault("responses", {})
+        responses.setdefault("304", "NOT_MODIFIED")
+        parameters = operation.setdefault("parameters", [])
+        if not any(_name(p) == "If-None-Match" for p in parameters):
+            parameters.append(IF_NONE_MATCH)
+
+
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "an ETag of an earlier answer: 304 while the answer is the same",
+}
+
+
+def _name(parameter: Any) -> str | None:
+    return parameter.get("name") if isinstance(parameter, dict) else None
 
 
 class FormFieldsInBody(BasePlugin):
@@ -156,7 +185,7 @@ def create_api(
     app: Flask, title: str, description: str = "", version: str = "1.0.0", *, gateway_prefix: str
 ) -> Api:
     """Bind an Api serving ``/openapi.json`` and interactive docs at ``/docs``, its public
-    reads open to the browsers of ``CORS_ORIGINS``.
+    reads open to the browsers of ``CORS_ORIGINS`` and answered 304 when unchanged.
 
     ``gateway_prefix`` is the path the gateway serves this API under (``/api/articles``):
     with ``PUBLIC_URL`` it makes the document's public server.
@@ -171,13 +200,14 @@ def create_api(
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
-        "extra_plugins": [NotFoundDocumented(), FormFieldsInBody()],
+        "extra_plugins": [NotFoundDocumented(), ConditionalReadsDocumented(), FormFieldsInBody()],
     }
     api = Api(app, gateway_prefix, spec_kwargs=spec_kwargs)
     public_url = app.config.get("PUBLIC_URL")
     public_origin = _origin(public_url) if public_url else None
     app.register_blueprint(docs_blueprint(title, (public_origin,) if public_origin else ()))
     init_cors(app, app.config.get("CORS_ORIGINS", ()))
+    init_etags(app)
     return api
 
 

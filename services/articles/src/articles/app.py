@@ -10,7 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from articles import extensions
 from articles.answer_cache import LIST_MAX_AGE_S, AnswerCache
-from articles.api import articles, categories, media, media_files
+from articles.api import articles, categories, media, media_files, tags
 from articles.db import Database
 from articles.errors import DomainError
 from articles.media.services import MEDIA_UNAVAILABLE, init_media
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     api.register_blueprint(categories.blp)
     api.register_blueprint(articles.blp)
+    api.register_blueprint(tags.blp)
     api.register_blueprint(media.blp)
     api.register_blueprint(media_files.blp)
 

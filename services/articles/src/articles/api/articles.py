@@ -21,6 +21,8 @@ from articles.api.schemas import (
     ArticleQueryArgsSchema,
     ArticleSchema,
     ArticleUpdateSchema,
+    RelatedListSchema,
+    RelatedQueryArgsSchema,
     RevisionListSchema,
 )
 from articles.categories import CategoryTree
@@ -28,6 +30,7 @@ from articles.cursors import DEFAULT_ORDER, Cursor, sort_value
 from articles.errors import NotFound
 from articles.extensions import count_write, database
 from articles.models import Article
+from articles.related import related_articles
 from articles.representation import article_dict, etag
 from portalkit.api import BEARER, Blueprint
 from portalkit.auth import Unauthorized, require_token, token_holder
@@ -240,6 +243,23 @@ class ArticleBySlug(MethodView):
             )
         except cached.Gone:
             raise _not_found(f"article has the slug {slug!r}") from None
+
+
+@blp.route("/<int:article_id>/related")
+class RelatedArticles(MethodView):
+    @blp.arguments(RelatedQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, RelatedListSchema)
+    def get(self, article_id: int, limit: int) -> dict[str, Any]:
+        """Published articles sharing this one's tags (accents ignored) or its category,
+        the most shared first."""
+        _check_id(article_id)
+        with database().read_session() as session:
+            article = queries.get_article(session, article_id, public=token_holder() is None)
+            if article is None:
+                raise _not_found(f"article has the id {article_id}")
+            tree = CategoryTree.load(session)
+            items = related_articles(session, article, limit)
+            return {"items": [article_dict(a, tree, body=False) for a in items]}
 
 
 @blp.route("/<int:article_id>/revisions")

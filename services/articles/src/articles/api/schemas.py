@@ -324,6 +324,28 @@ class ArticleQueryArgsSchema(ma.Schema):
         return data
 
 
+class RelatedQueryArgsSchema(ma.Schema):
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+
+
+class RelatedListSchema(ma.Schema):
+    items = fields.List(fields.Nested(ArticleListItemSchema), required=True)
+
+
+class TagQueryArgsSchema(ma.Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class TagSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    count = fields.Integer(required=True, metadata={"description": "published articles"})
+
+
+class TagListSchema(ma.Schema):
+    items = fields.List(fields.Nested(TagSchema), required=True)
+
+
 class RevisionSchema(ma.Schema):
     version = fields.Integer(required=True)
     editor = fields.String(allow_none=True)
