@@ -241,9 +241,17 @@ class ArticleSchema(ArticleListItemSchema):
 LIST_FIELDS = tuple(ArticleListItemSchema().fields)
 
 
+class ArticleListEntrySchema(ArticleListItemSchema):
+    """A list item, whose fields other than ``id`` a sparse field set may leave out."""
+
+    slug = fields.String()
+    title = fields.String()
+    category = fields.Nested(CategoryRefSchema)
+
+
 class ArticleListSchema(ma.Schema):
     items = fields.List(
-        fields.Nested(ArticleListItemSchema),
+        fields.Nested(ArticleListEntrySchema),
         required=True,
         metadata={"description": "with `fields`, each item has only those fields (and id)"},
     )
