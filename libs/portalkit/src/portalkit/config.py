@@ -157,6 +157,25 @@ def http_url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated web origins (``scheme://host[:port]``, no path), as browsers send them."""
+    result = []
+    for item in raw.split(","):
+        item = item.strip().rstrip("/")
+        if not item:
+            continue
+        parsed = urlparse(item)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname or parsed.path:
+            raise ValueError(f"{item!r} is not an origin like https://tin.example.vn")
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ValueError(f"{item!r} has a bad port") from None
+        host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
+        result.append(f"{parsed.scheme}://{host}" + (f":{port}" if port else ""))
+    return tuple(dict.fromkeys(result))
+
+
 def database_url(raw: str) -> str:
     scheme = urlparse(raw).scheme
     if not scheme.startswith(("sqlite", "postgresql", "postgres")):
@@ -245,11 +264,12 @@ class CommonSettings:
     api_token_scopes: dict[str, frozenset[str]] = field(default_factory=dict)
     max_body_bytes: int = 1024 * 1024
     stream_maxlen: int = 1_000_000
-    docs_cdn: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
     metrics_port: int = 0
     """Where a process without HTTP of its own (relay, consumer, worker, beat) serves
     Prometheus metrics; 0 serves none."""
     bind_host: str = "127.0.0.1"
+    public_url: str | None = None
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CommonSettings:
@@ -277,9 +297,12 @@ class CommonSettings:
             stream_maxlen=env(
                 "EVENTS_STREAM_MAXLEN", str(cls.stream_maxlen), integer(1000), environ
             ),
-            docs_cdn=env("DOCS_CDN_URL", cls.docs_cdn, http_url, environ) + "/",
             metrics_port=env("METRICS_PORT", "0", integer(0, 65535), environ),
             bind_host=env("BIND_HOST", cls.bind_host, str, environ),
+            # The portal's public address (the gateway): the APIs name it in their OpenAPI
+            # documents, the web in its links.
+            public_url=env("PUBLIC_URL", None, http_url, environ),
+            cors_origins=env("CORS_ORIGINS", (), origins, environ),
         )
 
     @classmethod

@@ -28,13 +28,19 @@ def problem(
         "detail": detail or title,
     }
     if errors is not None:
-        body["errors"] = _string_keys(errors)
+        body["errors"] = _named(errors)
     response = Response(
         json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
     )
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _named(errors: dict[Any, Any]) -> dict[str, Any]:
+    """Errors keyed by text: a form part without a usable name is parsed with the name
+    None, which JSON (with sorted keys) cannot write."""
+    return {("_unnamed" if key is None else str(key)): value for key, value in errors.items()}
 
 
 def flatten_field_errors(messages: Any) -> dict[str, Any]:
@@ -49,12 +55,3 @@ def flatten_field_errors(messages: Any) -> dict[str, Any]:
         return flat
     return messages
 
-
-def _string_keys(value: Any) -> Any:
-    """Error messages with every key a string: a form part without a usable name comes
-    back from webargs keyed ``None``, which JSON cannot sort beside the others."""
-    if isinstance(value, dict):
-        return {("" if k is None else str(k)): _string_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_string_keys(v) for v in value]
-    return value

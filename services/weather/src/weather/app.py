@@ -18,6 +18,7 @@ from weather.fetcher import Fetcher
 from weather.monitoring import WeatherCollector
 from weather.settings import Settings
 
+GATEWAY_PREFIX = "/api/weather"  # where the gateway serves this API
 SERVICE = "weather"
 
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app,
         "Weather API",
         "Current weather of the province's places, fetched on a schedule from the provider.",
+        gateway_prefix=GATEWAY_PREFIX,
     )
     api.register_converter(SlugConverter, lambda _converter: SLUG_DOC)
     api.register_blueprint(blp)

@@ -13,6 +13,7 @@ from flask.views import MethodView
 
 from articles import queries, store, versions
 from articles.api import cached
+from articles.api.list_links import cursor_links, page_links
 from articles.api.schemas import (
     MAX_ID,
     SLUG,
@@ -21,13 +22,17 @@ from articles.api.schemas import (
     ArticleQueryArgsSchema,
     ArticleSchema,
     ArticleUpdateSchema,
+    RelatedListSchema,
+    RelatedQueryArgsSchema,
     RevisionListSchema,
     RevisionSchema,
 )
 from articles.categories import CategoryTree
+from articles.cursors import DEFAULT_ORDER, Cursor, sort_value
 from articles.errors import NotFound
 from articles.extensions import count_write, database
 from articles.models import Article, Revision
+from articles.related import related_articles
 from articles.representation import article_dict, etag, iso
 from portalkit.api import Blueprint, scoped
 from portalkit.auth import (
@@ -106,19 +111,47 @@ def _revision_dict(revision: Revision) -> dict[str, Any]:
     }
 
 
-def _list_answer(filters: queries.ArticleFilters) -> dict[str, Any]:
+LIST_HEADERS = {
+    "Link": {
+        "description": "RFC 8288 links: first, prev, next, last (a cursor walk: first, next)",
+        "schema": {"type": "string"},
+    },
+    "X-Total-Count": {"description": "matching articles in all", "schema": {"type": "integer"}},
+}
+
+
+def _list_answer(
+    filters: queries.ArticleFilters, field_set: list[str] | None
+) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """The list body (items with only ``field_set`` when given), with its Link and
+    X-Total-Count headers."""
     with database().read_session() as session:
         tree = CategoryTree.load(session)
-        items, total = queries.list_articles(session, tree, filters)
+        found = queries.list_articles(session, tree, filters)
         page, per_page = filters.page, filters.per_page
         if filters.ids is not None:
             page, per_page = 1, len(filters.ids)
-        return {
-            "items": [article_dict(a, tree, body=False) for a in items],
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-        }
+        items = [article_dict(a, tree, body=False) for a in found.items]
+        next_cursor = None
+        if found.more and found.items and filters.ids is None:
+            order = filters.order or DEFAULT_ORDER
+            last = found.items[-1]
+            next_cursor = Cursor(order, sort_value(order, last), last.id).encode()
+    if field_set:
+        wanted = {"id", *field_set}
+        items = [{k: v for k, v in item.items() if k in wanted} for item in items]
+    body = {
+        "items": items,
+        "total": found.total,
+        "page": page,
+        "per_page": per_page,
+        "next_cursor": next_cursor,
+    }
+    if filters.after is not None:
+        links = cursor_links(next_cursor)
+    else:
+        links = page_links(page, per_page, found.total)
+    return body, 200, {"Link": links, "X-Total-Count": str(found.total)}
 
 
 def _expected_versions(article_id: int) -> set[int] | None:
@@ -137,12 +170,15 @@ def _expected_versions(article_id: int) -> set[int] | None:
 class Articles(MethodView):
     @cached.public_list
     @blp.arguments(ArticleQueryArgsSchema, location="query", as_kwargs=True)
-    @blp.response(200, ArticleListSchema)
-    def get(self, **args: Any) -> dict[str, Any]:
+    @blp.response(200, ArticleListSchema, headers=LIST_HEADERS)
+    def get(self, **args: Any) -> Any:
         """List articles, newest first; ``q`` searches (best match first), ``ids`` batches.
 
         The public sees published articles; a token with ``drafts.read`` sees every
-        status, or the one named by ``status``.
+        status, or the one named by ``status``. ``order`` sorts otherwise; filters narrow
+        (each ``tag`` named, ``author``, a publication period); ``fields`` trims the items.
+        Pages by ``page``, or walks by ``after`` (each answer's ``next_cursor``): a cursor
+        walk sees every article once, however many are published meanwhile.
         """
         status = args.get("status")
         if status and status != "published":
@@ -153,14 +189,19 @@ class Articles(MethodView):
         filters = queries.ArticleFilters(
             category=args.get("category"),
             q=args.get("q"),
-            tag=args.get("tag"),
+            tags=tuple(args.get("tag") or ()),
             language=args.get("language"),
             statuses=statuses,
+            author=args.get("author"),
+            published_after=args.get("published_after"),
+            published_before=args.get("published_before"),
             ids=args.get("ids"),
+            order=args.get("order"),
+            after=args.get("after"),
             page=args["page"],
             per_page=args["per_page"],
         )
-        return _list_answer(filters)
+        return _list_answer(filters, args.get("field_set"))
 
     @require_scope(ARTICLES_WRITE, ARTICLES_PUBLISH)
     @blp.arguments(ArticleCreateSchema)
@@ -264,6 +305,25 @@ class ArticleBySlug(MethodView):
             )
         except cached.Gone:
             raise _not_found(f"article has the slug {slug!r}") from None
+
+
+@blp.route("/<int:article_id>/related")
+class RelatedArticles(MethodView):
+    @blp.arguments(RelatedQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, RelatedListSchema)
+    def get(self, article_id: int, limit: int) -> dict[str, Any]:
+        """Published articles sharing this one's tags (accents ignored) or its category,
+        the most shared first."""
+        _check_id(article_id)
+        with database().read_session() as session:
+            article = queries.get_article(
+                session, article_id, public=not has_scope(DRAFTS_READ)
+            )
+            if article is None:
+                raise _not_found(f"article has the id {article_id}")
+            tree = CategoryTree.load(session)
+            items = related_articles(session, article, limit)
+            return {"items": [article_dict(a, tree, body=False) for a in items]}
 
 
 @blp.route("/<int:article_id>/revisions")

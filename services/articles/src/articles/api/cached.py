@@ -64,9 +64,13 @@ def _build_article(current: ArticleVersion, public: bool) -> tuple[bytes, str]:
         return body, etag(article)
 
 
+LIST_HEADERS = ("Link", "X-Total-Count")
+
+
 def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer an anonymous ``GET`` list from the cache, keyed by the public generation and
-    the query as sent; on a miss run ``view`` and keep its 200 answer.
+    """Answer an anonymous ``GET`` list from the cache, keyed by the public generation,
+    the query as sent and the gateway prefix (in the links); on a miss run ``view`` and
+    keep its 200 answer with its ``Link`` and ``X-Total-Count``.
 
     Put outermost: a query asked before is answered before webargs parses it (only a
     query that passed validation was ever kept).
@@ -77,14 +81,17 @@ def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
         if "Authorization" in request.headers:
             return view(*args, **kwargs)
         key = _public_list_key()
-        body = list_answers().get(key)
-        if body is not None:
+        kept = list_answers().get_answer(key)
+        if kept is not None:
             count_read("list_hit")
-            return json_answer(body)
+            response = json_answer(kept[0])
+            response.headers.extend(kept[1])
+            return response
         count_read("list_miss")
         response = view(*args, **kwargs)
         if isinstance(response, Response) and response.status_code == 200:
-            list_answers().put(key, response.get_data())
+            headers = tuple((h, response.headers[h]) for h in LIST_HEADERS if h in response.headers)
+            list_answers().put(key, response.get_data(), headers)
         return response
 
     return wrapper
@@ -93,4 +100,5 @@ def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
 def _public_list_key() -> tuple[Any, ...]:
     with database().single_read() as connection:
         generation = versions.public_generation(connection)
-    return (generation, *sorted(request.args.items(multi=True)))
+    prefix = request.headers.get("X-Forwarded-Prefix", "")
+    return (generation, prefix, *sorted(request.args.items(multi=True)))
