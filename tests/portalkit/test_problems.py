@@ -11,4 +11,7 @@ def test_errors_keyed_none_are_answered_not_a_500():
     with Flask(__name__).app_context():
         response = problem(422, errors={None: ["Unknown field."], "file": ["Missing data."]})
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"_unnamed": ["Unknown field."], "file": ["Missing data."]}
+    assert response.get_json()["errors"] == {
+        "_unnamed": ["Unknown field."],
+        "file": ["Missing data."],
+    }

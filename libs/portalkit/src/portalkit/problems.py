@@ -54,4 +54,3 @@ def flatten_field_errors(messages: Any) -> dict[str, Any]:
             flat.update(value if isinstance(value, dict) else {"_schema": value})
         return flat
     return messages
-

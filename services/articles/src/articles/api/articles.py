@@ -316,9 +316,7 @@ class RelatedArticles(MethodView):
         the most shared first."""
         _check_id(article_id)
         with database().read_session() as session:
-            article = queries.get_article(
-                session, article_id, public=not has_scope(DRAFTS_READ)
-            )
+            article = queries.get_article(session, article_id, public=not has_scope(DRAFTS_READ))
             if article is None:
                 raise _not_found(f"article has the id {article_id}")
             tree = CategoryTree.load(session)
