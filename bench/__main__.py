@@ -13,7 +13,6 @@ BENCH_SERVERS the HTTP servers every app is served by, side by side (gunicorn,gr
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import shutil
@@ -28,6 +27,7 @@ from bench.runner import Options, Runner
 from bench.scenarios import BASELINES, BY_NAME, SCENARIOS
 from bench.stack import Stack
 from portalkit.config import ConfigError, env, integer, number
+from portalkit.serve import ServerSettings
 
 log = logging.getLogger("bench")
 
@@ -89,8 +89,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def server_settings() -> dict[str, object]:
-    conf = importlib.import_module("portalkit.gunicorn_conf")
-    return {"workers": conf.workers, "threads": conf.threads}
+    settings = ServerSettings.from_env()
+    return {"workers": settings.workers, "threads": settings.threads}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,7 +142,7 @@ class Server(OwnedProcess):
     """One HTTP server of the stack, started the production way by its ``kind``.
 
     ``gunicorn`` and ``granian`` take the same settings from the environment
-    (``WEB_CONCURRENCY`` workers, ``GUNICORN_THREADS`` threads each).
+    (``WEB_CONCURRENCY`` workers, ``HTTP_THREADS`` threads each: portalkit.serve).
     """
 
     def __init__(
@@ -152,15 +152,15 @@ class Server(OwnedProcess):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         label = f"{name}-{kind}"
-        # Each server its own /tmp, as each container has in Compose: gunicorn's control
-        # socket and the workers' Prometheus files are not shared with anyone else's.
+        # Each server its own /tmp, as each container has in Compose: the workers'
+        # Prometheus files are not shared with anyone else's.
         private = {}
         for variable, folder in (("XDG_RUNTIME_DIR", "run"), ("PROMETHEUS_MULTIPROC_DIR", "prom")):
             path = log_dir / f"{label}-{folder}"
             path.mkdir()
             private[variable] = str(path)
-        env = {**env, **private}
-        super().__init__(label, server_command(kind, app, self.port, env), log_dir, env)
+        env = {**env, **private, "HTTP_SERVER": kind}
+        super().__init__(label, server_command(kind, app, self.port), log_dir, env)
         self.workers_expected = int(env.get("WEB_CONCURRENCY", "2"))
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 90.0) -> None:
@@ -180,18 +180,12 @@ class Server(OwnedProcess):
         return Memory(peak_rss_mib(self.pid), workers)
 
 
-def server_command(kind: str, app: str, port: int, env: Mapping[str, str]) -> list[str]:
-    """The command line serving ``app`` (``module:factory()``) on ``port``."""
-    if kind == "gunicorn":
-        args = [str(BIN / "gunicorn"), "-c", "python:portalkit.gunicorn_conf"]
-        return [*args, "-b", f"127.0.0.1:{port}", app]
-    if kind == "granian":
-        args = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--no-ws"]
-        args += ["--workers", env.get("WEB_CONCURRENCY", "2")]
-        args += ["--blocking-threads", env.get("GUNICORN_THREADS", "4")]
-        args += ["--host", "127.0.0.1", "--port", str(port)]
-        return [*args, app.removesuffix("()")]
-    raise ValueError(f"unknown server {kind!r} (known: {', '.join(SERVER_KINDS)})")
+def server_command(kind: str, app: str, port: int) -> list[str]:
+    """The Procfile's command line serving ``app`` (``module:factory()``) on ``port``;
+    the server is chosen by ``HTTP_SERVER`` in the environment."""
+    if kind not in SERVER_KINDS:
+        raise ValueError(f"unknown server {kind!r} (known: {', '.join(SERVER_KINDS)})")
+    return [str(BIN / "python"), "-m", "portalkit.serve", "-b", f"127.0.0.1:{port}", app]
 
 
 SERVER_KINDS = ("gunicorn", "granian")

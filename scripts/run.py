@@ -121,7 +121,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     VAR.mkdir(exist_ok=True)
     env = dict(os.environ)
-    # Procfile lines name gunicorn, celery and python: the virtual environment's.
+    # Procfile lines name python and celery: the virtual environment's.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     embedded = None
     if env.get("REDIS_URL"):

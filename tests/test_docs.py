@@ -39,6 +39,8 @@ def _string(node: ast.AST) -> str | None:
 def settings_modules() -> list[Path]:
     return [
         ROOT / "libs/portalkit/src/portalkit/config.py",
+        ROOT / "libs/portalkit/src/portalkit/serve.py",
+        *sorted(ROOT.glob("libs/portalkit/src/portalkit/*/settings.py")),
         *sorted(ROOT.glob("services/*/src/*/settings.py")),
     ]
 
@@ -114,7 +116,6 @@ def test_every_setting_a_service_reads_is_in_settings_md():
 
 
 LAUNCHERS = [
-    "libs/portalkit/src/portalkit/gunicorn_conf.py",
     "deploy/docker/healthcheck.py",
     "scripts/run.py",
 ]

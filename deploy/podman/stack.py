@@ -145,8 +145,13 @@ class Stack:
         """Each service image, as `docker compose build` would make it, built by podman."""
         config = yaml.safe_load(self.compose_output("config"))
         env = {**read_env_file(self.env_file), **os.environ}
+        # docker-compose 1.29 lists the services of every profile: build those of the
+        # active ones (COMPOSE_PROFILES) only, as `up` runs no other.
+        active = set(filter(None, env.get("COMPOSE_PROFILES", "").split(",")))
         builds = {
-            svc["image"]: svc["build"] for svc in config["services"].values() if "build" in svc
+            svc["image"]: svc["build"]
+            for svc in config["services"].values()
+            if "build" in svc and (not svc.get("profiles") or active & set(svc["profiles"]))
         }
         commands = [build_command(image, build, env) for image, build in builds.items()]
         # Two at a time: a build waits on downloads and on writing layers as much as on CPU.

@@ -78,3 +78,14 @@ def test_media_refuses_unknown_and_unsafe_names(client):
         response = client.get(f"/media/{name}")
         assert response.status_code == 404, name
         assert response.mimetype == "application/problem+json"
+
+
+def test_seed_uploads_the_photos_with_a_token_that_may(db, process_env):
+    tokens = f"web:web-preview-token:drafts.read,editor:{process_env['API_TOKENS'].split(':')[1]}"
+    env = {**process_env, "API_TOKENS": tokens}
+    assert manage(env, "upgrade").returncode == 0
+    seeded = manage(env, "seed", "--if-empty")
+    assert seeded.returncode == 0, seeded.stderr + seeded.stdout
+    with db.engine.connect() as connection:
+        photos = connection.execute(text("SELECT count(*) FROM media")).scalar_one()
+    assert photos == len(SAMPLES)

@@ -1,4 +1,4 @@
-"""The Procfile's own articles lines: gunicorn serving ``articles.app:create_app()`` and the
+"""The Procfile's own articles lines: the HTTP server serving ``articles.app:create_app()`` and the
 relay, on the migrated and seeded database, publishing every sample's event."""
 
 from __future__ import annotations

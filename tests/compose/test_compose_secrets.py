@@ -46,8 +46,11 @@ class RecordingEnvironment(Mapping[str, str]):
 
 
 def settings_loader(service: dict):
-    """The settings class of the package a portal image is built for."""
+    """The settings class of the package a portal image is built for (the backup image
+    runs portalkit's backup command)."""
     package = service["build"]["args"]["SERVICE"]
+    if service["build"].get("target") == "backup":
+        package = "portalkit.backup"
     return importlib.import_module(f"{package}.settings").Settings.from_env
 
 
@@ -85,7 +88,7 @@ def test_the_recording_finds_what_the_settings_modules_read(services):
     assert "POSTGRES_PASSWORD" in names_read(services["articles"])
 
 
-@pytest.mark.parametrize("name", ["articles", "counter", "weather", "web", "migrate"])
+@pytest.mark.parametrize("name", ["articles", "counter", "weather", "web", "migrate", "backup"])
 def test_every_secret_a_container_gets_is_one_its_code_reads(services, name):
     service = services[name]
     read = names_read(service)

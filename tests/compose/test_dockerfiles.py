@@ -33,7 +33,7 @@ def test_there_is_one_dockerfile_and_compose_builds_every_service_with_it(servic
     built = {name: svc["build"] for name, svc in services.items() if "build" in svc}
     assert set(SERVICES) <= set(built)
     for name, build in built.items():
-        owner = name.split("-")[0] if name not in ("migrate", "seed") else "articles"
+        owner = name.split("-")[0] if name not in ("migrate", "seed", "backup") else "articles"
         assert build["context"] == "."
         assert build.get("dockerfile", "Dockerfile") == "Dockerfile", name
         assert {k: build["args"][k] for k in ("SERVICE", "PORT")} == build_args(owner), name
@@ -84,7 +84,8 @@ def test_the_image_runs_as_an_unprivileged_user_with_a_healthcheck(name):
     assert f"PORTAL_PORT={SERVICES[name]}" in steps["ENV"]
     assert steps["EXPOSE"] == str(SERVICES[name])
     assert "BIND_HOST=0.0.0.0" in steps["ENV"]
-    # Compose gives a read-only root and a tmpfs /tmp: gunicorn's control socket goes there.
+    # Compose gives a read-only root and a tmpfs /tmp: under HTTP_SERVER=gunicorn its
+    # control socket goes there.
     assert "XDG_RUNTIME_DIR=/tmp" in steps["ENV"]
 
 
@@ -95,3 +96,26 @@ def test_the_default_command_is_the_procfile_line_of_its_api(name, processes):
     in_image = command.replace("${PORTAL_PORT}", port).replace("${PORTAL_SERVICE}", name)
     procfile = processes[name].replace(f"${{{name.upper()}_PORT:-{port}}}", port)
     assert in_image == procfile
+
+
+def backup_stage() -> list[tuple[str, str]]:
+    steps = instructions("articles")
+    start = next(i for i, (k, a) in enumerate(steps) if k == "FROM" and a.endswith(" AS backup"))
+    end = next(i for i, (k, _a) in enumerate(steps) if k == "FROM" and i > start)
+    return steps[start + 1 : end]
+
+
+def test_the_backup_image_has_a_pg_dump_as_new_as_the_compose_postgres(services):
+    """pg_dump refuses a server newer than itself: the client follows the server's major."""
+    stage = backup_stage()
+    args = dict(arg.split("=", 1) for keyword, arg in stage if keyword == "ARG" and "=" in arg)
+    server = re.search(r"postgres:(\d+)", services["postgres"]["image"])[1]
+    assert args["PG_MAJOR"] == server
+    runs = " ".join(arg for keyword, arg in stage if keyword == "RUN")
+    assert "postgresql-client-${PG_MAJOR}" in runs
+    assert "apt.postgresql.org" in runs
+    steps = dict(stage)
+    assert steps["USER"] == "portal:portal"
+    assert json.loads(steps["CMD"]) == services["backup"]["command"]
+    assert services["backup"]["build"]["target"] == "backup"
+    assert services["backup"]["build"]["args"]["SERVICE"] == "articles"

@@ -10,7 +10,9 @@ import re
 
 import pytest
 import requests
+from flask import Flask
 
+from portalkit.problems import problem
 from support.gateway import Gateway, compose_environment, render, tls_values
 from support.servers import free_port
 
@@ -206,3 +208,44 @@ def test_a_photo_upload_past_the_general_body_limit_reaches_articles(gateway, re
     (request, _response), *_ = recorder.log
     assert request.path == "/v1/media"
     assert len(request.get_data()) == len(body)
+
+
+@pytest.mark.parametrize(
+    ("path", "prefix"),
+    [
+        ("/api/articles/openapi.json", "/api/articles"),
+        ("/api/articles/v1/media", "/api/articles"),
+        ("/api/views/openapi.json", "/api/views"),
+        ("/api/weather/docs", "/api/weather"),
+    ],
+)
+def test_each_api_is_told_the_prefix_it_is_served_under(gateway, recorder, path, prefix):
+    reply = requests.get(gateway.url + path, headers={"X-Forwarded-Prefix": "/forged"}, timeout=5)
+
+    assert reply.status_code == 200
+    (request, _response), *_ = recorder.log
+    assert request.headers["X-Forwarded-Prefix"] == prefix
+    assert request.headers["X-Request-ID"]  # the server-wide headers are still sent
+
+
+def test_the_web_is_told_no_prefix(gateway, recorder):
+    requests.get(gateway.url + "/", headers={"X-Forwarded-Prefix": "/forged"}, timeout=5)
+
+    (request, _response), *_ = recorder.log
+    assert "X-Forwarded-Prefix" not in request.headers
+
+
+def test_the_gateways_own_problems_use_the_services_problem_types(gateway, dead_gateway):
+    not_found = requests.get(gateway.url + "/api/nothing/v1/here", timeout=5)
+    unavailable = requests.get(dead_gateway.url + "/api/articles/v1/articles", timeout=10)
+    too_large = requests.post(
+        gateway.url + "/api/views/v1/views", data=b"x" * (5 << 20), timeout=10
+    )
+
+    for reply in (not_found, unavailable, too_large):
+        body = reply.json()
+        assert reply.headers["Content-Type"] == "application/problem+json"
+        assert body["status"] == reply.status_code
+        with Flask(__name__).app_context():
+            assert body["type"] == problem(reply.status_code).get_json()["type"]
+    assert [r.status_code for r in (not_found, unavailable, too_large)] == [404, 503, 413]

@@ -37,6 +37,7 @@ def test_the_swarm_form_drops_only_what_the_swarm_loader_rejects(compose):
     assert "name" not in swarm
     assert not [key for key in swarm if key.startswith("x-")]
     opt_in = {name for name, service in compose["services"].items() if service.get("profiles")}
+    assert {"seed", "backup"} <= opt_in
     assert set(swarm["services"]) == set(compose["services"]) - opt_in
     for name, service in swarm["services"].items():
         original = {

@@ -1,4 +1,4 @@
-"""The Procfile's counter lines, served for real: gunicorn plus the consumer process."""
+"""The Procfile's counter lines, served for real: the HTTP server plus the consumer process."""
 
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 Every process of the Procfile runs its own command line on a free loopback port; Redis
 wants a password and keeps an append-only file, as in Compose; the articles database
 is SQLite, then PostgreSQL (``TEST_DATABASE_URL``, in a schema of its own that is
-dropped at the end; required under CI); the weather provider is the local fake.
+dropped at the end; required under CI); the weather provider is the local fake. The
+HTTP services run under gunicorn with SQLite and under granian (the default) with
+PostgreSQL, the production pair, so the whole suite passes under each ``HTTP_SERVER``.
 """
 
 from __future__ import annotations
@@ -47,9 +49,23 @@ def wait_ready(stack: Stack, timeout: float = 120) -> None:
     wait_until(ready, timeout=timeout, interval=0.2)
 
 
-@pytest.fixture(scope="package", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory) -> Iterator[str]:
-    if request.param == "sqlite":
+SHAPES = [("sqlite", "gunicorn"), ("postgresql", "granian")]
+"""(database, HTTP_SERVER) pairs the whole suite runs with."""
+
+
+@pytest.fixture(scope="package", params=SHAPES, ids=["-".join(shape) for shape in SHAPES])
+def shape(request) -> tuple[str, str]:
+    return request.param
+
+
+@pytest.fixture(scope="package")
+def http_server(shape) -> str:
+    return shape[1]
+
+
+@pytest.fixture(scope="package")
+def database_url(shape, tmp_path_factory) -> Iterator[str]:
+    if shape[0] == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'articles.db'}"
         return
     from sqlalchemy import create_engine, text
@@ -79,7 +95,7 @@ def portal_redis() -> Iterator[RedisServer]:
 
 
 @pytest.fixture(scope="package")
-def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
+def stack(tmp_path_factory, portal_redis, database_url, http_server) -> Iterator[Stack]:
     """Every Procfile process, once per database for the e2e package, on an empty Redis."""
     client = redis.Redis.from_url(portal_redis.url)
     client.flushall()
@@ -94,6 +110,7 @@ def stack(tmp_path_factory, portal_redis, database_url) -> Iterator[Stack]:
             "SECRET_KEY": "e2e-web-secret-key-0123456789",
             "FORWARDED_ALLOW_IPS": "*",
             "PAGE_CACHE_S": "2",  # the story's reader sees their own view sooner than in 10 s
+            "HTTP_SERVER": http_server,
             "NEWSROOM_PROXY_HOPS": "1",  # behind the gateway, as in Compose
         },
     )

@@ -43,7 +43,7 @@ def create_app(settings: CommonSettings | None = None, ready=None) -> Flask:
     )
     app = flask_app(__name__, settings)
     init_http(app, "demo", ready_checks=ready or {})
-    api = create_api(app, "Demo")
+    api = create_api(app, "Demo", gateway_prefix="/api/demo")
     api.register_blueprint(blp)
     return app
 

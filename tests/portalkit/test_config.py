@@ -70,28 +70,32 @@ def test_a_process_with_a_bad_setting_stops_at_start_with_one_line():
     assert "REDIS_URL" in lines[0] and "notaurl" in lines[0]
 
 
-def test_gunicorn_stops_at_start_on_a_bad_setting_instead_of_restarting_workers():
-    from support.servers import free_port
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_the_server_stops_at_start_on_a_bad_setting_instead_of_restarting_workers(server):
+    from support.servers import ROOT, free_port
 
     result = subprocess.run(
         [
             sys.executable,
             "-m",
-            "gunicorn",
-            "-c",
-            "python:portalkit.gunicorn_conf",
+            "portalkit.serve",
             "-b",
             f"127.0.0.1:{free_port()}",
-            "--chdir",
-            "tests/portalkit",
             "demo_app:create_app_from_env()",
         ],
-        env={"REDIS_URL": "notaurl", "PATH": "/usr/bin:/bin", "WEB_CONCURRENCY": "1"},
+        cwd=ROOT / "tests" / "portalkit",
+        env={
+            "REDIS_URL": "notaurl",
+            "PATH": "/usr/bin:/bin",
+            "WEB_CONCURRENCY": "2",
+            "HTTP_SERVER": server,
+            "PYTHONPATH": ".",
+        },
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode != 0
+    assert result.returncode == 2 if server == "granian" else result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if "configuration error" in line]
     assert errors and "REDIS_URL" in errors[0]
 

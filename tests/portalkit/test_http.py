@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 import redis
 from demo_app import create_app
+from flask import Flask
 
 from portalkit.config import CommonSettings
+from portalkit.problems import problem
 
 AUTH = {"Authorization": "Bearer s3cret-token"}
 PROBLEM = "application/problem+json"
@@ -151,3 +153,10 @@ def test_a_chunked_body_within_the_limit_is_read_whole(client):
     response = _chunked(client, b'{"name": "chunky", "size": 3}')
     assert response.status_code == 201
     assert response.get_json() == {"name": "chunky", "size": 3}
+
+
+def test_a_problem_names_errors_of_an_unnamed_field():
+    with Flask(__name__).app_context():
+        body = problem(422, errors={None: ["Unknown field."], "": ["Unknown field."]}).get_json()
+
+    assert body["errors"] == {"_unnamed": ["Unknown field."], "": ["Unknown field."]}

@@ -67,7 +67,7 @@ class Stack:
             "RELAY_INTERVAL_S": "0.2",
             "LOG_LEVEL": "WARNING",
             "WEB_CONCURRENCY": "1",
-            "GUNICORN_THREADS": "4",
+            "HTTP_THREADS": "4",
             "WEATHER_WORKER_CONCURRENCY": "1",
             "MEDIA_STORAGE": (self.workdir / "media").as_uri(),
             "PYTHONUNBUFFERED": "1",

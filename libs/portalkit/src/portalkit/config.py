@@ -12,12 +12,16 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import signal
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import quote, urlparse, urlsplit, urlunsplit
+
+from portalkit.scopes import SCOPES
 
 T = TypeVar("T")
 
@@ -25,8 +29,9 @@ T = TypeVar("T")
 class ConfigError(ValueError):
     """A setting whose value cannot be used."""
 
-    def __init__(self, name: str, value: str, reason: str) -> None:
-        super().__init__(f"invalid setting {name}={value!r}: {reason}")
+    def __init__(self, name: str, value: str | None, reason: str) -> None:
+        shown = "" if value is None else f"={value!r}"
+        super().__init__(f"invalid setting {name}{shown}: {reason}")
         self.name = name
 
 
@@ -35,10 +40,13 @@ def env(
     default: T | str,
     parse: Callable[[str], T] = str,  # type: ignore[assignment]
     environ: Mapping[str, str] | None = None,
+    *,
+    secret: bool = False,
 ) -> T:
     """Read ``name`` from the environment, parsed by ``parse``; ``default`` when unset or empty.
 
-    ``NAME_FILE``, when set, names a file that holds the value instead.
+    ``NAME_FILE``, when set, names a file that holds the value instead. The error of a
+    ``secret`` setting leaves its value out.
     """
     raw = raw_value(name, os.environ if environ is None else environ)
     if raw == "":
@@ -48,7 +56,8 @@ def env(
     try:
         return parse(raw)
     except (ValueError, TypeError) as exc:
-        raise ConfigError(name, raw, str(exc) or type(exc).__name__) from None
+        shown = None if secret else raw
+        raise ConfigError(name, shown, str(exc) or type(exc).__name__) from None
 
 
 def raw_value(name: str, source: Mapping[str, str]) -> str:
@@ -148,6 +157,25 @@ def http_url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated web origins (``scheme://host[:port]``, no path), as browsers send them."""
+    result = []
+    for item in raw.split(","):
+        item = item.strip().rstrip("/")
+        if not item:
+            continue
+        parsed = urlparse(item)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname or parsed.path:
+            raise ValueError(f"{item!r} is not an origin like https://tin.example.vn")
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ValueError(f"{item!r} has a bad port") from None
+        host = parsed.hostname if ":" not in parsed.hostname else f"[{parsed.hostname}]"
+        result.append(f"{parsed.scheme}://{host}" + (f":{port}" if port else ""))
+    return tuple(dict.fromkeys(result))
+
+
 def database_url(raw: str) -> str:
     scheme = urlparse(raw).scheme
     if not scheme.startswith(("sqlite", "postgresql", "postgres")):
@@ -155,18 +183,46 @@ def database_url(raw: str) -> str:
     return raw
 
 
-def tokens(raw: str) -> dict[str, str]:
-    """``name:secret,name2:secret2`` -> {secret: name}."""
-    result: dict[str, str] = {}
-    for item in raw.split(","):
+def _token_entries(raw: str) -> list[tuple[str, str, frozenset[str] | None]]:
+    """``name:secret`` or ``name:secret:scope+scope`` entries as (name, secret, scopes);
+    scopes None stands for every scope. The error names the entry, never its secret."""
+    entries: list[tuple[str, str, frozenset[str] | None]] = []
+    seen: set[str] = set()
+    for number, item in enumerate(raw.split(","), start=1):
         item = item.strip()
         if not item:
             continue
-        name, sep, secret = item.partition(":")
-        if not sep or not name.strip() or len(secret.strip()) < 8:
-            raise ValueError("expected name:secret pairs, secrets of at least 8 characters")
-        result[secret.strip()] = name.strip()
-    return result
+        parts = [part.strip() for part in item.split(":")]
+        if len(parts) not in (2, 3) or not parts[0] or len(parts[1]) < 8:
+            raise ValueError(
+                f"entry {number}: expected name:secret or name:secret:scope+scope, "
+                "secrets of at least 8 characters without ':'"
+            )
+        name, secret = parts[0], parts[1]
+        scopes = None
+        if len(parts) == 3:
+            scopes = frozenset(scope.strip() for scope in parts[2].split("+"))
+            unknown = sorted(scopes - SCOPES)
+            if unknown or not parts[2]:
+                raise ValueError(
+                    f"token {name!r}: unknown scope {', '.join(unknown) or '(empty)'}; "
+                    f"scopes are {', '.join(sorted(SCOPES))}"
+                )
+        if secret in seen:
+            raise ValueError(f"token {name!r}: its secret is listed twice")
+        seen.add(secret)
+        entries.append((name, secret, scopes))
+    return entries
+
+
+def tokens(raw: str) -> dict[str, str]:
+    """``name:secret[:scopes],...`` -> {secret: name}."""
+    return {secret: name for name, secret, _ in _token_entries(raw)}
+
+
+def token_scopes(raw: str) -> dict[str, frozenset[str]]:
+    """``name:secret[:scopes],...`` -> {secret: scopes} for the tokens that list scopes."""
+    return {secret: scopes for _, secret, scopes in _token_entries(raw) if scopes is not None}
 
 
 def networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -205,13 +261,15 @@ class CommonSettings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     log_level: str = "INFO"
     api_tokens: dict[str, str] = field(default_factory=lambda: {DEV_TOKEN: "dev"})
+    api_token_scopes: dict[str, frozenset[str]] = field(default_factory=dict)
     max_body_bytes: int = 1024 * 1024
     stream_maxlen: int = 1_000_000
-    docs_cdn: str = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
     metrics_port: int = 0
     """Where a process without HTTP of its own (relay, consumer, worker, beat) serves
     Prometheus metrics; 0 serves none."""
     bind_host: str = "127.0.0.1"
+    public_url: str | None = None
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CommonSettings:
@@ -224,7 +282,14 @@ class CommonSettings:
             redis_url=with_password(url, env("REDIS_PASSWORD", "", str, environ), "REDIS_PASSWORD"),
             log_level=env("LOG_LEVEL", cls.log_level, log_level, environ),
             api_tokens=(
-                env("API_TOKENS", f"dev:{DEV_TOKEN}", tokens, environ) if cls.checks_tokens else {}
+                env("API_TOKENS", f"dev:{DEV_TOKEN}", tokens, environ, secret=True)
+                if cls.checks_tokens
+                else {}
+            ),
+            api_token_scopes=(
+                env("API_TOKENS", f"dev:{DEV_TOKEN}", token_scopes, environ, secret=True)
+                if cls.checks_tokens
+                else {}
             ),
             max_body_bytes=env(
                 "MAX_BODY_BYTES", str(cls.max_body_bytes), integer(1024, 64 << 20), environ
@@ -232,9 +297,12 @@ class CommonSettings:
             stream_maxlen=env(
                 "EVENTS_STREAM_MAXLEN", str(cls.stream_maxlen), integer(1000), environ
             ),
-            docs_cdn=env("DOCS_CDN_URL", cls.docs_cdn, http_url, environ) + "/",
             metrics_port=env("METRICS_PORT", "0", integer(0, 65535), environ),
             bind_host=env("BIND_HOST", cls.bind_host, str, environ),
+            # The portal's public address (the gateway): the APIs name it in their OpenAPI
+            # documents, the web in its links.
+            public_url=env("PUBLIC_URL", None, http_url, environ),
+            cors_origins=env("CORS_ORIGINS", (), origins, environ),
         )
 
     @classmethod
@@ -246,6 +314,21 @@ class CommonSettings:
 # gunicorn's arbiter reads this status from a worker as "failed to boot" and stops,
 # where any other status would make it restart the worker forever.
 GUNICORN_BOOT_ERROR = 3
+SERVER_PID = "PORTALKIT_SERVER_PID"
+"""Set by portalkit.serve for granian's workers: granian restarts a worker whatever its
+status, so a worker that cannot boot stops the server itself."""
+
+
+def boot_error_file(server_pid: int) -> Path:
+    """Where a worker of the server ``server_pid`` leaves the reason it could not boot."""
+    return Path(tempfile.gettempdir()) / f"portalkit-boot-error-{server_pid}"
+
+
+def _stop_server(message: str) -> None:
+    server = os.environ.get(SERVER_PID, "")
+    if server.isdigit() and os.getppid() == int(server):
+        boot_error_file(int(server)).write_text(message + "\n")
+        os.kill(int(server), signal.SIGTERM)
 
 
 def load_or_exit(loader: Callable[[], T]) -> T:
@@ -255,6 +338,7 @@ def load_or_exit(loader: Callable[[], T]) -> T:
     except ConfigError as exc:
         logging.getLogger("portalkit.config").debug("bad setting", exc_info=True)
         sys.stderr.write(f"configuration error: {exc}\n")
+        _stop_server(f"configuration error: {exc}")
         status = GUNICORN_BOOT_ERROR if "gunicorn.arbiter" in sys.modules else 2
         raise SystemExit(status) from None
 

@@ -64,6 +64,8 @@ class ArticleEvent(Event):
     version: int = 0
     published_at: str | None = None
     old_slugs: list[str] = field(default_factory=list)
+    actor: str | None = None
+    """The person behind the change (``X-Actor``), when the API was told."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,5 @@
-"""gunicorn's threaded worker, guarded against slow clients and speaking problem+json.
+"""gunicorn's threaded worker, guarded against slow clients and speaking problem+json
+(``HTTP_SERVER=gunicorn``: portalkit/serve.py).
 
 A connection reaches a thread only once its request head (request line and headers) has
 arrived whole: until then it waits in the worker's poller, and is closed when
@@ -31,13 +32,13 @@ _MESSAGE = re.compile(rb"</h1>\s*(.*?)\s*</body>", re.S)
 
 
 class GuardedThreadWorker(ThreadWorker):
-    """``worker_class = "portalkit.gunicorn_worker.GuardedThreadWorker"``."""
+    """gunicorn's ``worker_class`` as portalkit.serve sets it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from portalkit import gunicorn_conf
+        from portalkit.serve import ServerSettings
 
-        self.read_timeout = gunicorn_conf.read_timeout
+        self.read_timeout = ServerSettings.from_env().read_timeout_s
         self.head_limit = (
             self.cfg.limit_request_line
             + self.cfg.limit_request_fields * (self.cfg.limit_request_field_size + 2)

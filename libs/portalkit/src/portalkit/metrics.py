@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
@@ -23,8 +24,8 @@ __all__ = ["CONTENT_TYPE", "Metrics"]
 class Metrics:
     """One registry per app, so several apps can live in one test process.
 
-    Under gunicorn with several workers, set ``PROMETHEUS_MULTIPROC_DIR`` and the
-    exposition merges every worker's figures.
+    With several workers, set ``PROMETHEUS_MULTIPROC_DIR`` and the exposition merges
+    every worker's figures; a dead worker's live gauges are dropped at each scrape.
     """
 
     def __init__(self, service: str) -> None:
@@ -66,10 +67,31 @@ class Metrics:
         self._scrape_time.append(collector)
 
     def render(self) -> bytes:
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if folder:
+            forget_dead_workers(folder)
             merged = CollectorRegistry()
             multiprocess.MultiProcessCollector(merged)
             for collector in self._scrape_time:
                 merged.register(collector)
             return generate_latest(merged)
         return generate_latest(self.registry)
+
+
+def forget_dead_workers(folder: str) -> None:
+    """Drop the live gauges of workers that are gone (crashed, or replaced by the server);
+    their counters and histograms stay, so totals never go down."""
+    for path in Path(folder).glob("gauge_live*_*.db"):
+        pid = path.stem.rpartition("_")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            multiprocess.mark_process_dead(int(pid), folder)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -28,13 +28,19 @@ def problem(
         "detail": detail or title,
     }
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = _named(errors)
     response = Response(
         json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
     )
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _named(errors: dict[Any, Any]) -> dict[str, Any]:
+    """Errors keyed by text: a form part without a usable name is parsed with the name
+    None, which JSON (with sorted keys) cannot write."""
+    return {("_unnamed" if key is None else str(key)): value for key, value in errors.items()}
 
 
 def flatten_field_errors(messages: Any) -> dict[str, Any]:

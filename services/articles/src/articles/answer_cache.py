@@ -1,4 +1,5 @@
-"""A bounded, per-process LRU of JSON answers (bytes) by key, each kept at most a while."""
+"""A bounded, per-process LRU of JSON answers (bytes, and the headers that go with them)
+by key, each kept at most a while."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import threading
 import time
 from collections import OrderedDict
 from typing import Any
+
+Headers = tuple[tuple[str, str], ...]
 
 MAX_AGE_S = 300.0
 LIST_MAX_AGE_S = 10.0
@@ -17,11 +20,16 @@ class AnswerCache:
     def __init__(self, max_bytes: int, max_age_s: float = MAX_AGE_S) -> None:
         self.max_bytes = max_bytes
         self.max_age_s = max_age_s
-        self._items: OrderedDict[tuple[Any, ...], tuple[float, bytes]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], tuple[float, bytes, Headers]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> bytes | None:
+        answer = self.get_answer(key)
+        return answer[0] if answer is not None else None
+
+    def get_answer(self, key: tuple[Any, ...]) -> tuple[bytes, Headers] | None:
+        """The body kept under ``key`` with its headers."""
         with self._lock:
             item = self._items.get(key)
             if item is None:
@@ -31,19 +39,19 @@ class AnswerCache:
                 self._size -= len(item[1])
                 return None
             self._items.move_to_end(key)
-            return item[1]
+            return item[1], item[2]
 
-    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+    def put(self, key: tuple[Any, ...], body: bytes, headers: Headers = ()) -> None:
         if len(body) > self.max_bytes // 4:
             return  # an outsized answer would push out many ordinary ones
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
                 self._size -= len(old[1])
-            self._items[key] = (time.monotonic(), body)
+            self._items[key] = (time.monotonic(), body, headers)
             self._size += len(body)
             while self._size > self.max_bytes:
-                _, (_, dropped) = self._items.popitem(last=False)
+                _, (_, dropped, _) = self._items.popitem(last=False)
                 self._size -= len(dropped)
 
     def __len__(self) -> int:

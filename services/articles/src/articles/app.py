@@ -10,7 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from articles import extensions
 from articles.answer_cache import LIST_MAX_AGE_S, AnswerCache
-from articles.api import articles, categories, media, media_files
+from articles.api import articles, categories, media, media_files, tags
 from articles.db import Database
 from articles.errors import DomainError
 from articles.media.services import MEDIA_UNAVAILABLE, init_media
@@ -23,6 +23,7 @@ from portalkit.metrics import Metrics
 from portalkit.problems import problem
 from portalkit.process import start_process
 
+GATEWAY_PREFIX = "/api/articles"  # where the gateway serves this API
 SERVICE = "articles"
 DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
 
@@ -52,9 +53,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         "Articles API",
         "Articles of the Yên Bái portal: categories, accent-insensitive search, "
         "publishing workflow, revisions. Writes need a bearer token.",
+        gateway_prefix=GATEWAY_PREFIX,
     )
     api.register_blueprint(categories.blp)
     api.register_blueprint(articles.blp)
+    api.register_blueprint(tags.blp)
     api.register_blueprint(media.blp)
     api.register_blueprint(media_files.blp)
 

@@ -45,3 +45,9 @@ class UnsupportedMediaType(DomainError):
     """A file whose content is not one of the accepted types."""
 
     status = 415
+
+
+class Forbidden(DomainError):
+    """A valid token without the scope this change needs."""
+
+    status = 403

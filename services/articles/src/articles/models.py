@@ -23,7 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("draft", "scheduled", "published", "archived")
+STATUSES = ("draft", "review", "scheduled", "published", "archived")
+"""An article's life: a draft, submitted for review, then scheduled or published; an
+archived article is unpublished. Only a published article is ever public."""
 LANGUAGES = ("vi", "en")
 
 
@@ -93,6 +95,8 @@ class Article(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    editor: Mapped[str | None] = mapped_column(String(120))
+    actor: Mapped[str | None] = mapped_column(String(120))
     search_title: Mapped[str] = mapped_column(Text, default="")
     search_body: Mapped[str] = mapped_column(Text, default="")
 
@@ -156,7 +160,8 @@ class SlugHistory(Base):
 
 
 class Revision(Base):
-    """An article as it was at ``version``, kept when a later version replaced it."""
+    """An article as it was at ``version``, kept when a later version replaced it;
+    ``editor`` (the token) and ``actor`` (the person it named) made that version."""
 
     __tablename__ = "revisions"
     __table_args__ = (UniqueConstraint("article_id", "version"),)
@@ -168,6 +173,7 @@ class Revision(Base):
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[str] = mapped_column(Text)
     editor: Mapped[str | None] = mapped_column(String(120))
+    actor: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from articles import outbox
+from articles import outbox, queries, rights
 from articles.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from articles.media import usage
 from articles.models import (
@@ -49,6 +49,8 @@ EDITABLE = (
     "published_at",
 )
 FALLBACK_SLUG = "bai-viet"
+SCHEDULER = "scheduler"
+"""The editor of the version the relay makes when a scheduled article's time comes."""
 
 
 # slugs -----------------------------------------------------------------------------
@@ -177,7 +179,9 @@ def _check_schedule(article: Article, now: datetime) -> None:
 # events ------------------------------------------------------------------------------
 
 
-def _event(session: Session, cls: type[ArticleEvent], article: Article) -> ArticleEvent:
+def _event(
+    session: Session, cls: type[ArticleEvent], article: Article, actor: str | None = None
+) -> ArticleEvent:
     event = cls(
         article_id=article.id,
         slug=article.slug,
@@ -186,6 +190,7 @@ def _event(session: Session, cls: type[ArticleEvent], article: Article) -> Artic
         version=article.version,
         published_at=iso(article.published_at),
         old_slugs=old_slugs(session, article.id),
+        actor=actor,
     )
     outbox.record(session, event)
     return event
@@ -200,8 +205,19 @@ def _transition_event(was_published: bool, is_published: bool) -> type[ArticleEv
 # writes ------------------------------------------------------------------------------
 
 
-def create_article(session: Session, data: dict[str, Any]) -> Article:
-    """Add an article from validated fields; its slug comes from the title unless given."""
+def create_article(
+    session: Session,
+    data: dict[str, Any],
+    may_publish: bool = True,
+    editor: str | None = None,
+    actor: str | None = None,
+) -> Article:
+    """Add an article from validated fields; its slug comes from the title unless given.
+
+    Without ``may_publish`` only a draft or an article in review may be created (403).
+    ``editor`` (the token) and ``actor`` (the person it named) made this first version.
+    """
+    rights.check_transition(may_publish, None, data.get("status") or "draft")
     now = utcnow()
     category = _category(session, data["category"])
     lock_slug(session, data.get("slug") or slugify(data["title"]) or FALLBACK_SLUG)
@@ -225,6 +241,8 @@ def create_article(session: Session, data: dict[str, Any]) -> Article:
         created_at=now,
         updated_at=now,
         version=1,
+        editor=editor,
+        actor=actor,
     )
     _check_schedule(article, now)
     _set_images(article, data.get("images") or [])
@@ -234,7 +252,7 @@ def create_article(session: Session, data: dict[str, Any]) -> Article:
     session.add(article)
     session.flush()
     if article.status == "published":
-        _event(session, ArticlePublished, article)
+        _event(session, ArticlePublished, article, actor)
     return article
 
 
@@ -260,16 +278,21 @@ def update_article(
     changes: dict[str, Any],
     editor: str | None = None,
     expected_versions: Collection[int] | None = None,
+    may_publish: bool = True,
+    actor: str | None = None,
 ) -> Article:
     """Apply ``changes`` (the fields given), keep the prior version as a revision.
 
     ``expected_versions`` (from ``If-Match``) must include the current version. Changes that
-    leave the article as it was do not make a new version.
+    leave the article as it was do not make a new version. Without ``may_publish`` only
+    an article in draft or review that stays so may be changed (403).
     """
     now = utcnow()
     article = load_for_update(session, article_id)
     _check_version(article, expected_versions)
+    rights.check_transition(may_publish, article.status, changes.get("status", article.status))
     before = snapshot(article)
+    made_by, made_at = (article.editor, article.actor), article.updated_at
     was_published = article.status == "published"
     for name in EDITABLE:
         if name in changes:
@@ -295,34 +318,83 @@ def update_article(
         k: v for k, v in before.items() if k != "version"
     }:
         return article
-    session.add(
-        Revision(
-            article_id=article.id,
-            version=before["version"],
-            snapshot=json.dumps(before, ensure_ascii=False),
-            editor=editor,
-            created_at=now,
-        )
-    )
+    _keep_revision(session, article.id, before, made_by, made_at)
     article.version += 1
     article.updated_at = now
+    article.editor, article.actor = editor, actor
     _index(article)
     session.flush()
     event = _transition_event(was_published, article.status == "published")
     if event is not None:
-        _event(session, event, article)
+        _event(session, event, article, actor)
     return article
+
+
+def _keep_revision(
+    session: Session,
+    article_id: int,
+    kept: dict[str, Any],
+    made_by: tuple[str | None, str | None],
+    made_at: datetime,
+) -> None:
+    """Keep the version ``kept`` (a snapshot) with who made it and when."""
+    session.add(
+        Revision(
+            article_id=article_id,
+            version=kept["version"],
+            snapshot=json.dumps(kept, ensure_ascii=False),
+            editor=made_by[0],
+            actor=made_by[1],
+            created_at=made_at,
+        )
+    )
+
+
+RESTORED = ("title", "summary", "body_html", "category", "author", "source", "language")
+"""What a restore brings back, with the images and tags: the content, not the status,
+publication time or slug of the article as it is now."""
+
+
+def restore_revision(
+    session: Session,
+    article_id: int,
+    version: int,
+    editor: str | None = None,
+    actor: str | None = None,
+    expected_versions: Collection[int] | None = None,
+) -> Article:
+    """Make a new version with the content of revision ``version`` (404 when not kept)."""
+    revision = queries.get_revision(session, article_id, version)
+    if revision is None:
+        raise NotFound(f"article {article_id} has no revision {version}")
+    kept = json.loads(revision.snapshot)
+    changes: dict[str, Any] = {name: kept.get(name) for name in RESTORED}
+    changes["images"] = [
+        {key: value for key, value in image.items() if value is not None}
+        for image in kept.get("images") or []
+    ]
+    changes["tags"] = kept.get("tags") or []
+    changes["language"] = changes["language"] or "vi"
+    return update_article(
+        session,
+        article_id,
+        changes,
+        editor=editor,
+        expected_versions=expected_versions,
+        actor=actor,
+    )
 
 
 def delete_article(
     session: Session,
     article_id: int,
     expected_versions: Collection[int] | None = None,
+    actor: str | None = None,
 ) -> None:
     """Remove an article with its images, tags, revisions and old slugs."""
     article = load_for_update(session, article_id)
     _check_version(article, expected_versions)
-    _event(session, ArticleDeleted, article)
+    _event(session, ArticleDeleted, article, actor)
     session.delete(article)
     session.flush()
 
@@ -356,18 +428,12 @@ def publish_due(
         query = query.with_for_update(skip_locked=True, of=Article)
     due = list(session.scalars(query))
     for article in due:
-        session.add(
-            Revision(
-                article_id=article.id,
-                version=article.version,
-                snapshot=json.dumps(snapshot(article), ensure_ascii=False),
-                editor="scheduler",
-                created_at=now,
-            )
-        )
+        made_by = (article.editor, article.actor)
+        _keep_revision(session, article.id, snapshot(article), made_by, article.updated_at)
         article.status = "published"
         article.version += 1
         article.updated_at = now
+        article.editor, article.actor = SCHEDULER, None
         session.flush()
         _event(session, ArticlePublished, article)
     return due

@@ -16,6 +16,7 @@ from portalkit.problems import problem
 from portalkit.process import start_process
 from portalkit.redis_client import accepts_writes, connect
 
+GATEWAY_PREFIX = "/api/views"  # where the gateway serves this API
 SERVICE = "counter"
 BATCH_ENDPOINT = "views.BatchViews"
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         app,
         "Counter API",
         "View counts, unique visitors and most-viewed rankings of the portal's articles.",
+        gateway_prefix=GATEWAY_PREFIX,
     )
     api.register_blueprint(blp)
     return app

@@ -11,12 +11,14 @@ from portalkit.http import init_http
 from portalkit.process import start_process
 from portalkit.redis_client import accepts_writes, connect
 from weather import extensions
+from weather.answers import Answers
 from weather.api import SLUG_DOC, SlugConverter, blp
 from weather.celery_app import celery_config, celery_init_app
 from weather.fetcher import Fetcher
 from weather.monitoring import WeatherCollector
 from weather.settings import Settings
 
+GATEWAY_PREFIX = "/api/weather"  # where the gateway serves this API
 SERVICE = "weather"
 
 
@@ -28,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["CELERY"] = celery_config(settings)
     client = connect(settings.redis_url)
     fetcher = extensions.weather_fetcher.init_app(app, Fetcher.build(settings, client))
+    extensions.weather_answers.init_app(app, Answers())
     celery_init_app(app)
     metrics = init_http(
         app,
@@ -40,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app,
         "Weather API",
         "Current weather of the province's places, fetched on a schedule from the provider.",
+        gateway_prefix=GATEWAY_PREFIX,
     )
     api.register_converter(SlugConverter, lambda _converter: SLUG_DOC)
     api.register_blueprint(blp)

@@ -192,21 +192,24 @@ class WeatherStore:
         pipe.execute()
 
     def latest(self, slug: str) -> Observation | None:
-        text = self.client.get(f"{PREFIX}:obs:{slug}")
-        return self._parse(text, slug)
+        return self.parse(self.latest_stored(slug), slug)
+
+    def latest_stored(self, slug: str) -> str | None:
+        """The latest observation as stored, unparsed (see :meth:`parse`)."""
+        return self.client.get(f"{PREFIX}:obs:{slug}")
 
     def latest_many(self, slugs: list[str]) -> dict[str, Observation | None]:
         if not slugs:
             return {}
         texts = self.client.mget([f"{PREFIX}:obs:{slug}" for slug in slugs])
-        return {slug: self._parse(text, slug) for slug, text in zip(slugs, texts, strict=True)}
+        return {slug: self.parse(text, slug) for slug, text in zip(slugs, texts, strict=True)}
 
     def history(self, slug: str) -> list[Observation]:
         texts = self.client.lrange(f"{PREFIX}:history:{slug}", 0, -1)
-        return [obs for obs in (self._parse(text, slug) for text in texts) if obs is not None]
+        return [obs for obs in (self.parse(text, slug) for text in texts) if obs is not None]
 
     @staticmethod
-    def _parse(text: Any, slug: str) -> Observation | None:
+    def parse(text: Any, slug: str) -> Observation | None:
         if text is None:
             return None
         try:

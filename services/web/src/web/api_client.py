@@ -61,6 +61,8 @@ class ApiClient:
             raise self._failed(service, type(exc).__name__) from exc
         if response.status_code == 404:
             raise NotFound(url)
+        if response.status_code in (401, 403):  # the web's own token, refused
+            raise self._failed(service, f"HTTP {response.status_code} for the web's token")
         if response.status_code >= 500 or response.status_code == 429:
             raise self._failed(service, f"HTTP {response.status_code}")
         if response.status_code >= 400:
@@ -89,6 +91,16 @@ class ApiClient:
             article_generation_key(article_id),
             self.settings.article_cache_s,
             lambda: self._get("articles", f"/v1/articles/{article_id}"),
+        )
+
+    def draft(self, article_id: int) -> dict[str, Any]:
+        """An article in whatever status, read with ``WEB_API_TOKEN`` (which needs
+        ``drafts.read``) and never cached: what a preview shows."""
+        return self._call(
+            "articles",
+            "GET",
+            f"{self.settings.articles_url}/v1/articles/{article_id}",
+            headers={"Authorization": f"Bearer {self.settings.web_api_token}"},
         )
 
     def articles(self, **params: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from web.api_client import ApiClient
 from web.page_data import PageDataCache
 from web.rendered import RenderedPageCache
 from web.settings import Settings
-from web.views import beacon, feeds, media, pages, sitemaps
+from web.views import beacon, feeds, media, pages, preview, sitemaps
 
 SERVICE = "web"
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     assets.init_app(app)
     page_meta.init_app(app)
     rendered.init_app(app, RenderedPageCache(page_data, settings.page_cache_s))
-    for view in (beacon, feeds, media, pages, sitemaps):
+    for view in (beacon, feeds, media, pages, preview, sitemaps):
         app.register_blueprint(view.bp)
     compression.init_app(app)
     return app

@@ -63,6 +63,7 @@ class WeatherText:
     sentences: list[str]
     measured_at: str | None
     stale: bool
+    condition: str | None = None  # the sky in a few words, for the one-line weather
 
 
 def describe_weather(reading: dict[str, Any], locale: str = "vi") -> WeatherText:
@@ -107,4 +108,5 @@ def describe_weather(reading: dict[str, Any], locale: str = "vi") -> WeatherText
         measured_at=portal_datetime(reading.get("observed_at") or reading.get("fetched_at"))
         or None,
         stale=bool(reading.get("stale")),
+        condition=text.rstrip(".") if text else None,
     )

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from portalkit.config import CommonSettings, env, http_url, integer, number
+from portalkit.config import DEV_TOKEN, CommonSettings, env, http_url, integer, number
+from portalkit.preview import DEFAULT_MAX_AGE_S, DEV_PREVIEW_SECRET, preview_secret
 
 DEV_SECRET_KEY = "dev-only-web-secret-change-me"  # noqa: S105 - local default, replaced in production
 
@@ -35,6 +36,9 @@ class Settings(CommonSettings):
     public_url: str | None = None
     media_public_url: str = "/media/"
     sitemap_urls: int = 50_000
+    preview_secret: str = DEV_PREVIEW_SECRET
+    preview_max_age_s: int = DEFAULT_MAX_AGE_S
+    web_api_token: str = DEV_TOKEN
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +76,16 @@ class Settings(CommonSettings):
             # URLs in one sitemap file (the protocol's limit is 50,000); past it,
             # /sitemap.xml becomes an index of files this size.
             sitemap_urls=env("SITEMAP_URLS", str(cls.sitemap_urls), integer(1, 50_000), environ),
+            # Preview links (/xem-truoc/<token>): signed by the newsroom with the same
+            # secret; the unpublished article is read with the web's own token, which
+            # needs the drafts.read scope.
+            preview_secret=env(
+                "PREVIEW_SECRET", cls.preview_secret, preview_secret, environ, secret=True
+            ),
+            preview_max_age_s=env(
+                "PREVIEW_MAX_AGE_S", str(cls.preview_max_age_s), integer(60, 30 * 86400), environ
+            ),
+            web_api_token=env("WEB_API_TOKEN", cls.web_api_token, _token, environ, secret=True),
         )
 
 
@@ -83,6 +97,12 @@ def _media_url(raw: str) -> str:
     if raw.startswith("/") and not raw.startswith("//"):
         return raw
     return http_url(raw)
+
+
+def _token(raw: str) -> str:
+    if len(raw) < 8 or ":" in raw:
+        raise ValueError("must be the secret of an API_TOKENS entry (8+ characters, no ':')")
+    return raw
 
 
 def _secret(raw: str) -> str:

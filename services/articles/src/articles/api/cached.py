@@ -19,8 +19,9 @@ from articles.categories import CategoryTree
 from articles.extensions import article_answers, count_read, database, list_answers
 from articles.representation import article_dict, etag
 from articles.versions import ArticleVersion
-from portalkit.auth import token_holder
+from portalkit.auth import has_scope
 from portalkit.http import json_answer, json_bytes
+from portalkit.scopes import DRAFTS_READ
 
 VersionOf = Callable[[Connection], ArticleVersion | None]
 
@@ -34,7 +35,7 @@ def article_answer(version_of: VersionOf) -> Response:
     cache when it holds the current version, else built from the ORM and kept."""
     with database().single_read() as connection:
         current = version_of(connection)
-    public = token_holder() is None
+    public = not has_scope(DRAFTS_READ)
     if current is None or (public and current.status != "published"):
         raise Gone
     tag = f'"{current.id}-{current.version}"'
@@ -63,9 +64,13 @@ def _build_article(current: ArticleVersion, public: bool) -> tuple[bytes, str]:
         return body, etag(article)
 
 
+LIST_HEADERS = ("Link", "X-Total-Count")
+
+
 def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer an anonymous ``GET`` list from the cache, keyed by the public generation and
-    the query as sent; on a miss run ``view`` and keep its 200 answer.
+    """Answer an anonymous ``GET`` list from the cache, keyed by the public generation,
+    the query as sent and the gateway prefix (in the links); on a miss run ``view`` and
+    keep its 200 answer with its ``Link`` and ``X-Total-Count``.
 
     Put outermost: a query asked before is answered before webargs parses it (only a
     query that passed validation was ever kept).
@@ -76,14 +81,17 @@ def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
         if "Authorization" in request.headers:
             return view(*args, **kwargs)
         key = _public_list_key()
-        body = list_answers().get(key)
-        if body is not None:
+        kept = list_answers().get_answer(key)
+        if kept is not None:
             count_read("list_hit")
-            return json_answer(body)
+            response = json_answer(kept[0])
+            response.headers.extend(kept[1])
+            return response
         count_read("list_miss")
         response = view(*args, **kwargs)
         if isinstance(response, Response) and response.status_code == 200:
-            list_answers().put(key, response.get_data())
+            headers = tuple((h, response.headers[h]) for h in LIST_HEADERS if h in response.headers)
+            list_answers().put(key, response.get_data(), headers)
         return response
 
     return wrapper
@@ -92,4 +100,5 @@ def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
 def _public_list_key() -> tuple[Any, ...]:
     with database().single_read() as connection:
         generation = versions.public_generation(connection)
-    return (generation, *sorted(request.args.items(multi=True)))
+    prefix = request.headers.get("X-Forwarded-Prefix", "")
+    return (generation, prefix, *sorted(request.args.items(multi=True)))

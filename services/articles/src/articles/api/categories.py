@@ -11,8 +11,9 @@ from articles.api.schemas import SLUG, CategoryCreateSchema, CategorySchema, Cat
 from articles.categories import CategoryTree, create_category
 from articles.errors import NotFound
 from articles.extensions import count_write, database
-from portalkit.api import BEARER, Blueprint
-from portalkit.auth import require_token
+from portalkit.api import Blueprint, scoped
+from portalkit.auth import require_scope
+from portalkit.scopes import CATEGORIES_WRITE
 
 blp = Blueprint(
     "categories",
@@ -30,12 +31,13 @@ class Categories(MethodView):
         with database().read_session() as session:
             return {"items": CategoryTree.load(session).roots()}
 
-    @require_token
+    @require_scope(CATEGORIES_WRITE)
     @blp.arguments(CategoryCreateSchema)
     @blp.response(201, CategorySchema)
     @blp.alt_response(409, description="the slug is taken")
     @blp.alt_response(401, description="no valid bearer token")
-    @blp.doc(security=BEARER)
+    @blp.alt_response(403, description="the token lacks categories.write")
+    @blp.doc(**scoped(CATEGORIES_WRITE))
     def post(self, data: dict[str, Any]) -> Any:
         """Add a category; ``parent`` is the slug of an existing one."""
         with database().write_session() as session:

@@ -27,13 +27,13 @@ from articles.media.probe import probe
 from articles.media.representation import media_dict
 from articles.media.services import media_services
 from articles.media.tasks import purge_media, render_media
-from portalkit.api import Blueprint
+from portalkit.api import Blueprint, scoped
 from portalkit.auth import require_scope, require_token, token_holder
 from portalkit.problems import problem
+from portalkit.scopes import MEDIA_WRITE
 
 log = logging.getLogger(__name__)
 
-WRITE = [{"bearer": ["media.write"]}]
 READ = [{"bearer": []}]
 UPLOAD_ENDPOINT = "media.MediaCollection"
 FORM_OVERHEAD = 64 * 1024  # the multipart framing and the text fields around the file
@@ -83,7 +83,7 @@ class MediaCollection(MethodView):
                 "per_page": paging["per_page"],
             }
 
-    @require_scope("media.write")
+    @require_scope(MEDIA_WRITE)
     @multipart_only
     @blp.arguments(MediaFieldsSchema, location="form")
     @blp.arguments(MediaFileSchema, location="files")
@@ -91,7 +91,7 @@ class MediaCollection(MethodView):
     @blp.alt_response(413, description="the file is larger than MEDIA_MAX_BYTES")
     @blp.alt_response(415, description="not a JPEG, PNG, WebP or GIF image")
     @blp.alt_response(422, description="more pixels than MEDIA_MAX_PIXELS, or unreadable")
-    @blp.doc(security=WRITE)
+    @blp.doc(**scoped(MEDIA_WRITE))
     def post(self, fields: dict[str, Any], files: dict[str, Any]) -> Any:
         """Upload a photo (202): it is ``processing`` until the worker made its renditions."""
         services = media_services()
@@ -122,10 +122,10 @@ class MediaById(MethodView):
         with database().read_session() as session:
             return media_dict(library.get_media(session, media_id))
 
-    @require_scope("media.write")
+    @require_scope(MEDIA_WRITE)
     @blp.arguments(MediaFieldsSchema)
     @blp.response(200, MediaSchema)
-    @blp.doc(security=WRITE)
+    @blp.doc(**scoped(MEDIA_WRITE))
     def patch(self, changes: dict[str, Any], media_id: int) -> Any:
         """Change the caption, alt text or credit; articles showing the photo follow."""
         _check_id(media_id)
@@ -134,10 +134,10 @@ class MediaById(MethodView):
         count_write("media.update")
         return body
 
-    @require_scope("media.write")
+    @require_scope(MEDIA_WRITE)
     @blp.response(204)
     @blp.alt_response(409, description="a published or scheduled article shows the photo")
-    @blp.doc(security=WRITE)
+    @blp.doc(**scoped(MEDIA_WRITE))
     def delete(self, media_id: int) -> None:
         """Delete a photo no published article shows; its files go when no record names them."""
         _check_id(media_id)

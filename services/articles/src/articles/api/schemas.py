@@ -10,6 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
+from articles.cursors import ORDERS, BadCursor, Cursor
 from articles.models import LANGUAGES, STATUSES
 from articles.vietnamese import slugify
 
@@ -65,6 +66,15 @@ class PublicationTime(fields.AwareDateTime):
             return moment.astimezone(UTC)
         except (OverflowError, ValueError):
             raise ma.ValidationError("out of range") from None
+
+
+class ListTime(PublicationTime):
+    """A bound of a list: ISO 8601 date and time, or a date alone (midnight, Vietnam time)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            value += "T00:00:00"
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 # categories --------------------------------------------------------------------------
@@ -228,11 +238,30 @@ class ArticleSchema(ArticleListItemSchema):
     media = fields.List(fields.Nested(PhotoSchema))
 
 
+LIST_FIELDS = tuple(ArticleListItemSchema().fields)
+
+
+class ArticleListEntrySchema(ArticleListItemSchema):
+    """A list item, whose fields other than ``id`` a sparse field set may leave out."""
+
+    slug = fields.String()
+    title = fields.String()
+    category = fields.Nested(CategoryRefSchema)
+
+
 class ArticleListSchema(ma.Schema):
-    items = fields.List(fields.Nested(ArticleListItemSchema), required=True)
+    items = fields.List(
+        fields.Nested(ArticleListEntrySchema),
+        required=True,
+        metadata={"description": "with `fields`, each item has only those fields (and id)"},
+    )
     total = fields.Integer(required=True)
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
+    next_cursor = fields.String(
+        allow_none=True,
+        metadata={"description": "`after` for the next items in this order; null at the end"},
+    )
 
 
 class ArticleQueryArgsSchema(ma.Schema):
@@ -241,28 +270,110 @@ class ArticleQueryArgsSchema(ma.Schema):
         validate=validate.Length(max=200),
         metadata={"description": "full-text, accent-insensitive"},
     )
-    tag = Text(validate=validate.Length(max=100))
+    tag = fields.List(
+        Text(validate=validate.Length(max=100)),
+        validate=validate.Length(max=10),
+        metadata={"description": "repeat for articles with every tag named (accents ignored)"},
+    )
     language = fields.String(validate=validate.OneOf(LANGUAGES))
     status = fields.String(
         validate=validate.OneOf(STATUSES),
         metadata={"description": "token holders only; the public sees published articles"},
+    )
+    author = Text(
+        validate=validate.Length(min=1, max=200), metadata={"description": "the byline, exactly"}
+    )
+    published_after = ListTime(
+        metadata={"description": "published at or after (ISO 8601; no offset: Vietnam time)"}
+    )
+    published_before = ListTime(metadata={"description": "published before (ISO 8601)"})
+    order = fields.String(
+        validate=validate.OneOf(ORDERS),
+        metadata={"description": "default -published_at (newest first; with q, best match)"},
+    )
+    field_set = DelimitedList(
+        fields.String(validate=validate.OneOf(LIST_FIELDS)),
+        data_key="fields",  # a Schema's own ``fields`` attribute is taken
+        validate=validate.Length(min=1, max=len(LIST_FIELDS)),
+        metadata={"description": "a sparse field set: comma-separated names of item fields"},
     )
     ids = DelimitedList(
         fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
         validate=validate.Length(min=1, max=100),
         metadata={"description": "a batch: comma-separated ids, answered in that order"},
     )
+    after = fields.String(
+        validate=validate.Length(min=1, max=600),
+        metadata={"description": "a `next_cursor`: the items after it (instead of `page`)"},
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
+    @ma.validates_schema(pass_original=True)
+    def _cursor_walks_alone(self, data, original, **kwargs) -> None:
+        if "after" not in data:
+            return
+        if "page" in original:
+            raise ma.ValidationError("give either after or page", "after")
+        if "ids" in data:
+            raise ma.ValidationError("a batch of ids has no cursor", "after")
+        if data.get("q") and "order" not in data:
+            raise ma.ValidationError("with q, a cursor needs an order", "after")
 
-class RevisionSchema(ma.Schema):
+    @ma.post_load
+    def _decode_cursor(self, data, **kwargs):
+        if "after" in data:
+            try:
+                data["after"] = Cursor.decode(data["after"])
+            except BadCursor as exc:
+                raise ma.ValidationError(str(exc), "after") from None
+            if data["after"].order != data.get("order", "-published_at"):
+                raise ma.ValidationError("the cursor was made for another order", "after")
+        return data
+
+
+class RelatedQueryArgsSchema(ma.Schema):
+    limit = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+
+
+class RelatedListSchema(ma.Schema):
+    items = fields.List(fields.Nested(ArticleListItemSchema), required=True)
+
+
+class TagQueryArgsSchema(ma.Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class TagSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    count = fields.Integer(required=True, metadata={"description": "published articles"})
+
+
+class TagListSchema(ma.Schema):
+    items = fields.List(fields.Nested(TagSchema), required=True)
+
+
+class VersionMakerSchema(ma.Schema):
+    """Who made a version of an article, and when."""
+
     version = fields.Integer(required=True)
-    editor = fields.String(allow_none=True)
-    created_at = fields.String(metadata={"format": "date-time"})
+    editor = fields.String(allow_none=True, metadata={"description": "the token's name"})
+    actor = fields.String(
+        allow_none=True, metadata={"description": "the person the token named in X-Actor"}
+    )
+    created_at = fields.String(
+        metadata={"format": "date-time", "description": "when this version was made"}
+    )
+
+
+class RevisionSchema(VersionMakerSchema):
     article = fields.Dict(metadata={"description": "the article as it was at this version"})
 
 
 class RevisionListSchema(ma.Schema):
     items = fields.List(fields.Nested(RevisionSchema), required=True)
     total = fields.Integer(required=True)
+    current = fields.Nested(
+        VersionMakerSchema, metadata={"description": "who made the current version"}
+    )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from flask import Flask
 from PIL import Image, ImageDraw, ImageFilter
 
+from portalkit.scopes import MEDIA_WRITE
+
 WIDTH, HEIGHT = 1800, 1200
 
 Upload = Callable[[bytes, dict[str, str]], int]
@@ -116,9 +118,16 @@ def picture(name: str) -> bytes:
 
 
 def api_uploader(app: Flask) -> Upload:
-    """Uploads through ``POST /v1/media`` of ``app`` (in-process), with a configured token."""
+    """Uploads through ``POST /v1/media`` of ``app`` (in-process), with a configured token
+    that may (unscoped, or with ``media.write``)."""
     client = app.test_client()
-    secret = next(iter(app.config["API_TOKENS"]))
+    scopes = app.config.get("API_TOKEN_SCOPES", {})
+    secret = next(
+        (s for s in app.config["API_TOKENS"] if MEDIA_WRITE in scopes.get(s, {MEDIA_WRITE})),
+        None,
+    )
+    if secret is None:
+        raise RuntimeError("no API_TOKENS entry may upload the sample photos (media.write)")
 
     def upload(data: bytes, fields: dict[str, str]) -> int:
         answer = client.post(

@@ -26,9 +26,10 @@ from counter.api.view_fields import MAX_ARTICLE_ID, VIEW, load_plain
 from counter.counting import Outcome, View
 from counter.extensions import view_counter, views_metric
 from counter.visitors import client_address
-from portalkit.api import BEARER, Blueprint
-from portalkit.auth import require_token
+from portalkit.api import Blueprint, scoped
+from portalkit.auth import require_scope
 from portalkit.http import app_metrics, json_answer, json_bytes
+from portalkit.scopes import COUNTER_WRITE
 
 blp = Blueprint(
     "views",
@@ -128,11 +129,12 @@ class ArticleViews(MethodView):
         """Views, approximate unique visitors and today's views of one article."""
         return view_counter().count(article_id)
 
-    @require_token  # outermost: an anonymous caller learns nothing of the body's rules
+    @require_scope(COUNTER_WRITE)  # outermost: a caller without it learns nothing of the body
     @blp.arguments(SetViewsSchema())
     @blp.response(200, SetViewsResultSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.doc(security=BEARER)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.doc(**scoped(COUNTER_WRITE))
     def put(self, body: dict[str, Any], article_id: int) -> dict[str, int]:
         """Set an article's total, e.g. when migrating counts from an older system."""
         views = view_counter().set_views(article_id, body["views"])
@@ -141,12 +143,13 @@ class ArticleViews(MethodView):
 
 @blp.route("/views/batch")
 class BatchViews(MethodView):
-    @require_token
+    @require_scope(COUNTER_WRITE)
     @blp.arguments(BatchSchema())
     @blp.response(200, BatchResultSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-    @blp.doc(security=BEARER)
+    @blp.doc(**scoped(COUNTER_WRITE))
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Record up to 1,000 views at once (log shippers); same rules as one by one.
 

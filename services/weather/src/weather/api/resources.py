@@ -7,12 +7,14 @@ from typing import Any
 from flask.views import MethodView
 from werkzeug.routing import BaseConverter
 
-from portalkit.api import BEARER, Blueprint
-from portalkit.auth import require_token
+from portalkit.api import Blueprint, scoped
+from portalkit.auth import require_scope
+from portalkit.http import json_answer, json_bytes
 from portalkit.problems import problem
+from portalkit.scopes import WEATHER_REFRESH
 from weather.api.schemas import LocationListSchema, RefreshSchema, WeatherSchema
 from weather.conditions import condition_for
-from weather.extensions import weather_fetcher
+from weather.extensions import weather_answers, weather_fetcher
 from weather.fetcher import Fetcher
 from weather.locations import Location
 from weather.providers import ATTRIBUTIONS
@@ -35,10 +37,13 @@ def _location(place: Location) -> dict[str, Any]:
     return {"slug": place.slug, "name": place.name, "lat": place.lat, "lon": place.lon}
 
 
-def weather_view(place: Location, obs: Observation, fetcher: Fetcher) -> dict[str, Any]:
+def weather_view(
+    place: Location, obs: Observation, fetcher: Fetcher, stale: bool | None = None
+) -> dict[str, Any]:
     reading = obs.reading
     condition = condition_for(reading.weather_code)
-    age = fetcher.store.now() - obs.fetched_ts
+    if stale is None:
+        stale = fetcher.store.now() - obs.fetched_ts > fetcher.settings.stale_after_s
     return {
         "location": _location(place),
         "temperature_c": reading.temperature_c,
@@ -52,25 +57,42 @@ def weather_view(place: Location, obs: Observation, fetcher: Fetcher) -> dict[st
         "wind_kmh": reading.wind_kmh,
         "observed_at": reading.observed_at,
         "fetched_at": obs.fetched_at,
-        "stale": age > fetcher.settings.stale_after_s,
+        "stale": stale,
         "source": obs.source,
         "attribution": ATTRIBUTIONS.get(obs.source, obs.source),
     }
 
 
+WEATHER_SCHEMA = WeatherSchema()
+
+
 def current_weather(slug: str) -> Any:
+    """The place's answer, written by the documented schema once per stored observation
+    and staleness (weather.answers)."""
     fetcher = weather_fetcher()
     place = fetcher.settings.location(slug)
     if place is None:
         return problem(404, f"no place with the slug {slug!r}; see /v1/locations")
-    obs = fetcher.store.latest(slug)
+    stored = fetcher.store.latest_stored(slug)
+    answers = weather_answers()
+    obs = None if stored is None else answers.observation(slug, stored)
     if obs is None:
+        obs = fetcher.store.parse(stored, slug)
+    if stored is None or obs is None:
         return problem(
             503,
             "no weather has been fetched for this place yet; try again shortly",
             headers={"Retry-After": "30"},
         )
-    return weather_view(place, obs, fetcher)
+    stale = fetcher.store.now() - obs.fetched_ts > fetcher.settings.stale_after_s
+    body = answers.body(
+        slug,
+        stored,
+        obs,
+        stale,
+        lambda: json_bytes(WEATHER_SCHEMA.dump(weather_view(place, obs, fetcher, stale))),
+    )
+    return json_answer(body)
 
 
 @blp.route("/locations")
@@ -107,10 +129,11 @@ class PlaceWeather(MethodView):
 
 @blp.route("/weather/refresh")
 class Refresh(MethodView):
-    @blp.doc(security=BEARER)
+    @blp.doc(**scoped(WEATHER_REFRESH))
     @blp.response(202, RefreshSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @require_token
+    @blp.alt_response(403, response="FORBIDDEN")
+    @require_scope(WEATHER_REFRESH)
     def post(self) -> tuple[dict[str, Any], int]:
         """Fetch every place now
 

@@ -1,4 +1,5 @@
-/* Portal pages: font-size control (remembered in this browser), view beacon, place picker. */
+/* Portal pages: font-size control (remembered in this browser), view beacon. The place
+   picker submits with its button, not on change (WCAG 3.2.2: no change of page on input). */
 (function () {
   "use strict";
 
@@ -53,22 +54,9 @@
     }
   }
 
-  function setupPlacePicker() {
-    var select = document.querySelector(".place-picker select");
-    if (!select) {
-      return;
-    }
-    var form = select.form;
-    form.classList.add("auto-submit");
-    select.addEventListener("change", function () {
-      form.submit();
-    });
-  }
-
   document.documentElement.setAttribute("data-font-size", storedSize());
   document.addEventListener("DOMContentLoaded", function () {
     setupFontSize();
-    setupPlacePicker();
     sendViewBeacon();
   });
 })();

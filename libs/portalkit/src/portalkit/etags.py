@@ -1,0 +1,24 @@
+"""Conditional reads: every JSON answer of a public ``GET /v1/...`` gets an ``ETag`` (a hash
+of its bytes, unless the resource set its own), and ``If-None-Match`` with it gets 304."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+READS = ("GET", "HEAD")
+
+
+def init_etags(app: Flask) -> None:
+    app.after_request(_conditional)
+
+
+def _conditional(response: Response) -> Response:
+    if request.method not in READS or response.status_code != 200:
+        return response
+    if not request.path.startswith("/v1/") or response.mimetype != "application/json":
+        return response
+    if response.is_streamed:
+        return response
+    if "ETag" not in response.headers:
+        response.add_etag()
+    return response.make_conditional(request)
