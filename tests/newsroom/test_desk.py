@@ -230,3 +230,21 @@ def test_the_editors_buttons_belong_to_its_form(desk, articles_api):
 
     assert forms.deepest == 1
     assert {"save", "submit", "publish", "schedule"} <= set(forms.buttons_in_form)
+
+
+def test_the_preview_link_is_signed_for_the_web_and_names_the_article(desk, articles_api):
+    from urllib.parse import urlsplit
+
+    from portalkit.preview import read_preview
+
+    author = signed_in(desk, "tac-gia")
+    article_id = new_article(author)
+
+    reply = author.get(f"/articles/{article_id}/preview")
+
+    assert reply.status_code == 302
+    link = urlsplit(reply.headers["Location"])
+    assert f"{link.scheme}://{link.netloc}" == desk.config["WEB_URL"]
+    token = link.path.removeprefix("/xem-truoc/")
+    assert read_preview(token, desk.config["PREVIEW_SECRET"]) == article_id
+    assert 'class="preview-link"' in author.get(f"/articles/{article_id}").get_data(as_text=True)

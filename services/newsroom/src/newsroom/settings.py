@@ -18,6 +18,7 @@ from portalkit.config import (
     number,
     with_password,
 )
+from portalkit.preview import DEV_PREVIEW_SECRET, preview_secret
 
 DEV_SECRET_KEY = "dev-only-newsroom-secret-change-me"  # noqa: S105 - local default, replaced in production
 
@@ -49,6 +50,8 @@ class Settings(CommonSettings):
     connect_timeout_s: float = 1.0
     read_timeout_s: float = 10.0
     media_max_bytes: int = 20 * 1024 * 1024
+    preview_secret: str = DEV_PREVIEW_SECRET
+    web_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -87,6 +90,12 @@ class Settings(CommonSettings):
             read_timeout_s=env(
                 "NEWSROOM_API_TIMEOUT_S", str(cls.read_timeout_s), number(0.01), environ
             ),
+            # Preview links are signed with the secret the web checks them with, and open
+            # on the portal's public address (else the web's own).
+            preview_secret=env(
+                "PREVIEW_SECRET", cls.preview_secret, preview_secret, environ, secret=True
+            ),
+            web_url=env("WEB_URL", cls.web_url, http_url, environ),
             media_max_bytes=env(
                 "MEDIA_MAX_BYTES", str(cls.media_max_bytes), integer(1024, 1 << 30), environ
             ),

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from newsroom import audit, extensions
 from newsroom.article_form import Draft, FormError
@@ -14,6 +24,7 @@ from newsroom.desk_api import ApiError, Unavailable, Versioned
 from newsroom.guard import client_address, current_user, requires
 from newsroom.models import User
 from newsroom.workflow import ACTIONS, STATUS_AFTER, may_act, may_edit, record_owner
+from portalkit.preview import sign_preview
 
 bp = Blueprint("desk", __name__)
 UPLOAD_ENDPOINT = "media.upload"
@@ -70,6 +81,7 @@ def editor_page(
         etag=etag,
         categories=choices(tree),
         may_publish=may_act(user, "publish"),
+        preview_available=article is not None,
         saved=SAVED.get(request.args.get("saved", "")),
         **extra,
     ), status
@@ -113,6 +125,18 @@ def editable(article_id: int) -> Versioned:
         if not may_edit(db, user, current.article):
             abort(403)
     return current
+
+
+@bp.get("/articles/<int:article_id>/preview")
+@requires("author")
+def preview(article_id: int) -> Response:
+    """Open the article as the public page will show it: a signed, expiring link to the
+    web's preview route (``/xem-truoc/<token>``)."""
+    editable(article_id)
+    config = current_app.config
+    token = sign_preview(article_id, config["PREVIEW_SECRET"])
+    base = config["PUBLIC_URL"] or config["WEB_URL"]
+    return redirect(f"{base}/xem-truoc/{token}")
 
 
 @bp.get("/articles/<int:article_id>")
