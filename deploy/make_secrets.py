@@ -4,8 +4,9 @@
 
 FOLDER is $PORTAL_SECRETS_DIR, else ./secrets (from the repository root). Every secret
 the Compose file declares gets a random URL-safe value, except ``api_tokens``, which gets
-an ``editor:<secret>`` pair and the newsroom's own token (``newsroom:<newsroom_api_token>``,
-made first when missing); a file that exists is kept. ``--set`` writes a given value
+an ``editor:<secret>`` pair, the newsroom's own token (``newsroom:<newsroom_api_token>``)
+and the web's, which may only read drafts for previews (``web:<web_api_token>:drafts.read``),
+each token file made first when missing; a file that exists is kept. ``--set`` writes a given value
 instead. The folder is made private to its owner (0700) and the files readable (0644):
 Compose bind-mounts each file into containers that run as other users.
 """
@@ -27,15 +28,22 @@ def declared_secrets(compose: dict) -> list[str]:
     return list(compose.get("secrets", {}))
 
 
+def token_of(folder: Path, name: str) -> str:
+    """The token in the secret file ``name``, written first when missing."""
+    path = folder / name
+    if not path.exists():
+        path.write_text(secrets.token_hex(24))
+        path.chmod(0o644)
+    return path.read_text().strip()
+
+
 def random_value(name: str, folder: Path) -> str:
     value = secrets.token_hex(24)
     if name != "api_tokens":
         return value
-    newsroom = folder / "newsroom_api_token"
-    if not newsroom.exists():
-        newsroom.write_text(secrets.token_hex(24))
-        newsroom.chmod(0o644)
-    return f"editor:{value},newsroom:{newsroom.read_text().strip()}"
+    newsroom = token_of(folder, "newsroom_api_token")
+    web = token_of(folder, "web_api_token")
+    return f"editor:{value},newsroom:{newsroom},web:{web}:drafts.read"
 
 
 def write_secrets(folder: Path, names: list[str], given: dict[str, str]) -> list[str]:

@@ -88,7 +88,9 @@ def test_the_recording_finds_what_the_settings_modules_read(services):
     assert "POSTGRES_PASSWORD" in names_read(services["articles"])
 
 
-@pytest.mark.parametrize("name", ["articles", "counter", "weather", "web", "migrate", "backup"])
+@pytest.mark.parametrize(
+    "name", ["articles", "counter", "weather", "web", "newsroom", "migrate", "backup"]
+)
 def test_every_secret_a_container_gets_is_one_its_code_reads(services, name):
     service = services[name]
     read = names_read(service)
@@ -117,7 +119,19 @@ def test_the_web_gets_no_database_password_and_no_api_token(services):
     for name in ("web", "web-consumer"):
         assert not received(services[name]) & {"postgres_password", "api_tokens"}, name
         assert "DATABASE_URL" not in environment(services[name])
-    assert received(services["web"]) == {"redis_password", "web_secret_key"}
+    # Its own token (reading drafts for previews), not the list of every token.
+    assert received(services["web"]) == {
+        "redis_password",
+        "web_secret_key",
+        "preview_secret",
+        "web_api_token",
+    }
+
+
+def test_the_web_and_the_newsroom_share_the_preview_secret(services):
+    for name in ("web", "newsroom"):
+        assert secret_files(services[name])["PREVIEW_SECRET"] == "preview_secret", name
+    assert secret_files(services["web"])["WEB_API_TOKEN"] == "web_api_token"
 
 
 def test_only_the_apis_that_check_tokens_get_them(services):

@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from portalkit.config import tokens
+from portalkit.config import token_scopes, tokens
 from support.servers import ROOT
 
 SCRIPT = ROOT / "deploy" / "make_secrets.py"
@@ -29,8 +29,15 @@ def test_every_declared_secret_gets_a_private_folder_and_readable_random_file(tm
     for path in folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
         assert len(path.read_text()) >= 32, path.name
-    # API_TOKENS as the services parse it: one editor token.
-    assert list(tokens((folder / "api_tokens").read_text()).values()) == ["editor"]
+    # API_TOKENS as the services parse it: the editor's token first (the seed's), the
+    # newsroom's with every scope, the web's that may only read drafts for previews.
+    raw = (folder / "api_tokens").read_text()
+    assert list(tokens(raw).values()) == ["editor", "newsroom", "web"]
+    newsroom = (folder / "newsroom_api_token").read_text()
+    web = (folder / "web_api_token").read_text()
+    assert tokens(raw)[newsroom] == "newsroom" and tokens(raw)[web] == "web"
+    assert token_scopes(raw) == {web: frozenset({"drafts.read"})}
+    assert (folder / "preview_secret").read_text() not in raw
 
 
 def test_existing_secrets_are_kept_and_given_ones_written(tmp_path):
