@@ -21,7 +21,7 @@ from support.ci import missing
 from support.servers import ROOT
 
 KUBERNETES_VERSION = "1.30.0"
-HTTP_PORTS = {"web": 8000, "articles": 8001, "counter": 8002, "weather": 8003}
+HTTP_PORTS = {"web": 8000, "articles": 8001, "counter": 8002, "weather": 8003, "newsroom": 8004}
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 # Compose's long-running portal processes: one Deployment each (the gateway is the Ingress).
@@ -109,8 +109,11 @@ def test_every_compose_process_is_a_deployment_of_the_same_image_and_command(bas
         assert spec["image"] == image, name
         assert spec["args"] == [SERVICES[name]["command"][0].replace("$$", "$")], name
         assert "command" not in spec, name  # the image's entry point runs the line
-    job = container(objects(base, "Job")["migrate"])
-    assert job["args"] == SERVICES["migrate"]["command"]
+    jobs = objects(base, "Job")
+    assert set(jobs) == {"migrate", "newsroom-migrate"}
+    for name, job in jobs.items():
+        assert container(job)["image"] == DEFAULTED.sub(r"\1", SERVICES[name]["image"]), name
+        assert container(job)["args"] == SERVICES[name]["command"], name
     backup = container(objects(base, "CronJob")["backup"])
     assert backup["image"] == DEFAULTED.sub(r"\1", SERVICES["backup"]["image"])
     assert backup["args"] == ["python -m portalkit.backup once"]
@@ -166,6 +169,10 @@ def test_settings_come_from_the_configmap_and_match_compose(base):
         assert data[key] == compose_env[key], key
     assert data["PROMETHEUS_MULTIPROC_DIR"] == compose_env["PROMETHEUS_MULTIPROC_DIR"]
     assert data["DATABASE_URL"] == DEFAULTED.sub(r"\1", compose_env["DATABASE_URL"])
+    newsroom_env = SERVICES["newsroom"]["environment"]
+    assert data["NEWSROOM_DATABASE_URL"] == DEFAULTED.sub(
+        r"\1", newsroom_env["NEWSROOM_DATABASE_URL"]
+    )
     for workload in [*objects(base, "Deployment").values(), *objects(base, "Job").values()]:
         env_from = container(workload)["envFrom"]
         assert env_from == [{"configMapRef": {"name": settings["metadata"]["name"]}}]
@@ -174,7 +181,7 @@ def test_settings_come_from_the_configmap_and_match_compose(base):
 def test_each_pod_gets_the_secrets_its_compose_service_gets_and_its_code_reads(base):
     workloads = {
         **objects(base, "Deployment"),
-        "migrate": objects(base, "Job")["migrate"],
+        **objects(base, "Job"),
         "backup": objects(base, "CronJob")["backup"],
     }
     for name, workload in workloads.items():
@@ -248,13 +255,25 @@ def test_the_ingress_routes_as_the_gateway_does(base):
                 routes[path["path"]] = path["backend"]["service"]["name"]
     assert routes["/"] == "web" == gateway["GATEWAY_WEB_UPSTREAM"].split(":")[0]
     prefixes = {"articles": "/api/articles", "counter": "/api/views", "weather": "/api/weather"}
+    prefixes["newsroom"] = "/newsroom"
     for service, prefix in prefixes.items():
         (path,) = [p for p, target in routes.items() if target == service]
         assert path.startswith(prefix + "(/)"), path
         assert gateway[f"GATEWAY_{service.upper()}_UPSTREAM"].split(":")[0] == service
-        assert "metrics" not in path
-    api = objects(base, "Ingress")["api"]["metadata"]["annotations"]
-    assert api["nginx.ingress.kubernetes.io/rewrite-target"] == "/$2"
+        # ingress-nginx anchors a regex path at the start (nginx's `location ~ ^...`).
+        assert not re.match(path, prefix + "/metrics"), path
+        assert re.match(path, prefix + "/openapi.json"), path
+    annotations = {
+        name: i["metadata"]["annotations"] for name, i in objects(base, "Ingress").items()
+    }
+    assert annotations["api"]["nginx.ingress.kubernetes.io/rewrite-target"] == "/$2"
+    # The newsroom, like behind the gateway: its prefix removed, and told it.
+    newsroom = annotations["newsroom"]
+    assert newsroom["nginx.ingress.kubernetes.io/rewrite-target"] == "/$2"
+    assert newsroom["nginx.ingress.kubernetes.io/x-forwarded-prefix"] == "/newsroom"
+    assert (
+        "X-Forwarded-Prefix /newsroom" in (ROOT / "deploy/nginx/gateway.conf.template").read_text()
+    )
     services = objects(base, "Service")
     for name, port in HTTP_PORTS.items():
         assert services[name]["spec"]["ports"][0]["port"] == port
