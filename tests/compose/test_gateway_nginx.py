@@ -133,7 +133,12 @@ def test_a_request_without_an_id_gets_one_at_the_gateway(gateway, recorder):
 
 
 def test_metrics_stay_inside(gateway, recorder):
-    for path in ("/metrics", "/api/articles/metrics", "/api/views/metrics"):
+    for path in (
+        "/metrics",
+        "/api/articles/metrics",
+        "/api/views/metrics",
+        "/newsroom/metrics",
+    ):
         assert requests.get(gateway.url + path, timeout=5).status_code == 404
     assert recorder.log == []
 
