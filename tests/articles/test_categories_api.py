@@ -64,3 +64,54 @@ def test_a_name_with_nothing_to_make_a_slug_of_gets_a_numbered_fallback(client, 
     second = client.post("/v1/categories", json={"name": "???"}, headers=AUTH)
     assert (first.status_code, second.status_code) == (201, 201)
     assert (first.get_json()["slug"], second.get_json()["slug"]) == ("danh-muc", "danh-muc-2")
+
+
+def test_patch_renames_re_slugs_and_reorders(client, categories):
+    response = client.patch(
+        "/v1/categories/kinh-te",
+        json={"name": "Kinh tế - Xã hội", "name_en": "Economy", "slug": "kinh-te-xa-hoi"},
+        headers=AUTH,
+    )
+    assert response.status_code == 200, response.get_json()
+    changed = response.get_json()
+    assert (changed["slug"], changed["name"], changed["name_en"]) == (
+        "kinh-te-xa-hoi",
+        "Kinh tế - Xã hội",
+        "Economy",
+    )
+    assert changed["breadcrumb"][-1] == {"slug": "kinh-te-xa-hoi", "name": "Kinh tế - Xã hội"}
+    assert client.get("/v1/categories/kinh-te-xa-hoi").get_json()["name"] == "Kinh tế - Xã hội"
+    client.patch("/v1/categories/chinh-tri", json={"position": 99}, headers=AUTH)
+    province = client.get("/v1/categories/tin-trong-tinh").get_json()
+    assert [child["slug"] for child in province["children"]][-1] == "chinh-tri"
+
+
+def test_patch_moves_a_category_and_to_the_top(client, categories):
+    moved = client.patch(
+        "/v1/categories/an-ninh-quoc-phong", json={"parent": "thong-bao"}, headers=AUTH
+    )
+    assert moved.status_code == 200
+    assert [c["slug"] for c in moved.get_json()["breadcrumb"]] == [
+        "thong-bao",
+        "an-ninh-quoc-phong",
+    ]
+    top = client.patch("/v1/categories/an-ninh-quoc-phong", json={"parent": None}, headers=AUTH)
+    assert top.get_json()["parent"] is None
+    roots = [node["slug"] for node in client.get("/v1/categories").get_json()["items"]]
+    assert "an-ninh-quoc-phong" in roots
+
+
+def test_patch_refuses_cycles_taken_slugs_unknown_parents_and_no_token(client, categories):
+    def patch(slug, body, headers=AUTH):
+        return client.patch(f"/v1/categories/{slug}", json=body, headers=headers)
+
+    under_child = patch("tin-trong-tinh", {"parent": "kinh-te"})
+    assert under_child.status_code == 422
+    assert "parent" in under_child.get_json()["errors"]
+    assert patch("kinh-te", {"parent": "kinh-te"}).status_code == 422
+    assert patch("kinh-te", {"parent": "khong-co"}).status_code == 422
+    assert patch("kinh-te", {"slug": "chinh-tri"}).status_code == 409
+    assert patch("kinh-te", {"name": ""}).status_code == 422
+    assert patch("khong-co", {"name": "X"}).status_code == 404
+    assert patch("kinh-te", {"name": "X"}, headers={}).status_code == 401
+    assert client.get("/v1/categories/kinh-te").get_json()["name"] == "Kinh tế"

@@ -1,5 +1,6 @@
 """The newsroom in headless Chromium, over the real processes: an author writes, an
-editor schedules, the public web shows the article."""
+editor schedules, the public web shows the article; an author submits for review, the
+editor previews, edits and restores an earlier version."""
 
 from __future__ import annotations
 
@@ -168,4 +169,57 @@ def test_an_author_writes_and_an_editor_schedules_what_the_web_then_shows(
 
     editor.goto(f"/articles/{article_id}/revisions")
     expect(editor.locator("tr[data-version='1'] .editor-name")).to_have_text("phong-vien")
+    editor_context.close()
+
+
+def test_an_author_submits_and_the_editor_previews_edits_and_restores(
+    browser, stack, content, newsroom_users
+):
+    def stored() -> dict:
+        url = f"{stack.url('articles')}/v1/articles/{article_id}"
+        return requests.get(url, headers=stack.auth, timeout=10).json()
+
+    author_context, author = desk(browser, stack, "phong-vien")
+    article_id = write_article(author)
+    author.click("button[value=submit]")
+    expect(author.locator(".saved")).to_have_text("Đã gửi duyệt.")
+    expect(author.locator("h1 .status")).to_have_text("Chờ duyệt")
+    assert stored()["status"] == "review"
+    no_violations(author)
+    author_context.close()
+
+    editor_context, editor = desk(browser, stack, "bien-tap-vien")
+    editor.goto(f"/articles/{article_id}")
+    with editor_context.expect_page() as opened:
+        editor.click(".preview-link")
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert "/xem-truoc/" in preview.url
+    expect(preview.locator(".preview-banner")).to_have_text("Bản xem trước")
+    expect(preview.locator("h1").first).to_contain_text(TITLE)
+    robots = preview.locator("meta[name=robots]").get_attribute("content")
+    assert robots.startswith("noindex"), robots
+    preview.close()
+
+    editor.fill("#title", "Trấn Yên: Diễn tập phòng cháy, chữa cháy")
+    editor.click("button[value=save]")
+    expect(editor.locator(".saved")).to_be_visible()
+    edited = stored()
+    assert edited["title"] == "Trấn Yên: Diễn tập phòng cháy, chữa cháy"
+
+    editor.goto(f"/articles/{article_id}/revisions")
+    made_by = editor.locator(f"tr[data-version='{edited['version']}'] .editor-name")
+    expect(made_by).to_have_text("bien-tap-vien")
+    expect(editor.locator("tr[data-version='1'] .editor-name")).to_have_text("phong-vien")
+    expect(editor.locator("tr[data-version='2'] .editor-name")).to_have_text("phong-vien")
+
+    editor.click("tr[data-version='1'] button[form='restore-1']")
+    expect(editor.locator(".saved")).to_have_text("Đã khôi phục thành phiên bản mới.")
+    restored = stored()
+    assert restored["version"] == edited["version"] + 1
+    assert restored["title"] == TITLE
+    editor.goto(f"/articles/{article_id}/revisions")
+    newest = editor.locator(f"tr[data-version='{restored['version']}'] .editor-name")
+    expect(newest).to_have_text("bien-tap-vien")
+    no_violations(editor)
     editor_context.close()

@@ -32,6 +32,7 @@ EXPECTED = {
         "articles.publish",
     ),
     ("articles", "POST", "/v1/categories"): ("categories.write",),
+    ("articles", "PATCH", "/v1/categories/{slug}"): ("categories.write",),
     ("articles", "POST", "/v1/media"): ("media.write",),
     ("articles", "PATCH", "/v1/media/{media_id}"): ("media.write",),
     ("articles", "DELETE", "/v1/media/{media_id}"): ("media.write",),

@@ -61,6 +61,7 @@ class Stack:
             "DATABASE_URL": database_url or f"sqlite:///{self.workdir / 'articles.db'}",
             "NEWSROOM_DATABASE_URL": f"sqlite:///{self.workdir / 'newsroom.db'}",
             "NEWSROOM_API_TOKEN": TOKEN,
+            "WEB_API_TOKEN": TOKEN,
             "API_TOKENS": f"e2e:{TOKEN}",
             "OPEN_METEO_URL": self.provider.url,
             "WEATHER_INTERVAL_S": "2",

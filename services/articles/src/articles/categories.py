@@ -118,3 +118,32 @@ def create_category(session: Session, data: dict[str, Any]) -> Category:
     session.add(category)
     session.flush()
     return category
+
+
+def update_category(session: Session, category: Category, data: dict[str, Any]) -> Category:
+    """Rename, re-slug, move (``parent``: a slug, or None for the top) or reorder."""
+    if "slug" in data and data["slug"] != category.slug:
+        taken = session.scalar(select(Category.id).where(Category.slug == data["slug"]))
+        if taken is not None:
+            raise Conflict(f"the category slug {data['slug']!r} is taken")
+        category.slug = data["slug"]
+    if "parent" in data:
+        category.parent_id = _new_parent_id(session, category, data["parent"])
+    for key in ("name", "name_en", "position"):
+        if key in data:
+            setattr(category, key, data[key])
+    session.flush()
+    return category
+
+
+def _new_parent_id(session: Session, category: Category, parent_slug: str | None) -> int | None:
+    """The parent's id; refuses an unknown slug and a move under itself or a descendant."""
+    if parent_slug is None:
+        return None
+    tree = CategoryTree.load(session)
+    parent = tree.by_slug(parent_slug)
+    if parent is None:
+        raise Invalid({"parent": [f"no category has the slug {parent_slug!r}"]})
+    if parent.id in tree.subtree_ids(category):
+        raise Invalid({"parent": ["a category cannot move under itself or its descendants"]})
+    return parent.id

@@ -32,7 +32,7 @@ def conflict_report(
     return {
         "version": article.get("version"),
         "updated_at": article.get("updated_at"),
-        "editors": sorted({r.get("editor") or "?" for r in later}),
+        "editors": sorted({r.get("actor") or r.get("editor") or "?" for r in later}),
         "changed": changed_fields(base, article) if base else [],
         "diff": side_by_side(article, mine, "Bản đang lưu", "Bản của bạn"),
     }

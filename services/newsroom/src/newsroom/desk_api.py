@@ -107,9 +107,12 @@ class DeskApi:
         )
         return Versioned(response.json(), response.headers.get("ETag", ""))
 
+    def history(self, actor: str, article_id: int) -> dict[str, Any]:
+        """Earlier versions (``items``, newest first) and who made the ``current`` one."""
+        return self.json(actor, "GET", "articles", f"/v1/articles/{article_id}/revisions")
+
     def revisions(self, actor: str, article_id: int) -> list[dict[str, Any]]:
-        path = f"/v1/articles/{article_id}/revisions"
-        return self.json(actor, "GET", "articles", path)["items"]
+        return self.history(actor, article_id)["items"]
 
     def restore(self, actor: str, article_id: int, version: int) -> dict[str, Any]:
         path = f"/v1/articles/{article_id}/revisions/{version}/restore"

@@ -1,4 +1,4 @@
-"""``/v1/categories``: the tree, one category with its breadcrumb, creation."""
+"""``/v1/categories``: the tree, one category with its breadcrumb, creation, changes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 
-from articles.api.schemas import SLUG, CategoryCreateSchema, CategorySchema, CategoryTreeSchema
-from articles.categories import CategoryTree, create_category
+from articles.api.schemas import (
+    SLUG,
+    CategoryCreateSchema,
+    CategorySchema,
+    CategoryTreeSchema,
+    CategoryUpdateSchema,
+)
+from articles.categories import CategoryTree, create_category, update_category
 from articles.errors import NotFound
 from articles.extensions import count_write, database
 from portalkit.api import Blueprint, scoped
@@ -59,3 +65,23 @@ class CategoryBySlug(MethodView):
             if category is None:
                 raise NotFound(f"no category has the slug {slug!r}")
             return tree.node(category)
+
+    @require_scope(CATEGORIES_WRITE)
+    @blp.arguments(CategoryUpdateSchema)
+    @blp.response(200, CategorySchema)
+    @blp.alt_response(404, description="no such category")
+    @blp.alt_response(409, description="the new slug is taken")
+    @blp.alt_response(401, description="no valid bearer token")
+    @blp.alt_response(403, description="the token lacks categories.write")
+    @blp.doc(**scoped(CATEGORIES_WRITE))
+    def patch(self, data: dict[str, Any], slug: str) -> dict[str, Any]:
+        """Rename, re-slug, move (``parent``; null: to the top) or reorder a category."""
+        with database().write_session() as session:
+            tree = CategoryTree.load(session)
+            category = tree.by_slug(slug) if SLUG.match(slug) else None
+            if category is None:
+                raise NotFound(f"no category has the slug {slug!r}")
+            update_category(session, category, data)
+            node = CategoryTree.load(session).node(category)
+        count_write("category.update")
+        return node

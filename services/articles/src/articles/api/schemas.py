@@ -119,6 +119,16 @@ class CategoryCreateSchema(ma.Schema):
     position = fields.Integer(validate=validate.Range(min=0, max=100_000))
 
 
+class CategoryUpdateSchema(ma.Schema):
+    """Only the fields given change; ``parent: null`` moves the category to the top."""
+
+    slug = slug_field()
+    name = Text(validate=validate.Length(min=1, max=200))
+    name_en = Text(allow_none=True, validate=validate.Length(max=200))
+    parent = slug_field(allow_none=True)
+    position = fields.Integer(validate=validate.Range(min=0, max=100_000))
+
+
 # articles ----------------------------------------------------------------------------
 
 

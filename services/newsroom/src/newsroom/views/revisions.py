@@ -21,15 +21,19 @@ def versions(article_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The current article and every version of it, newest first (the current one too),
     each with ``made_by``: who saved it.
 
-    The API keeps, as revision ``n``, the content of version ``n`` with the name of the
-    person whose save replaced it; so version ``n + 1`` was made by revision ``n``'s
-    editor, and version 1 by whoever started the article in the desk.
+    The API names, for each version, the token that saved it (``editor``) and the person
+    the desk acted for (``actor``); a version saved without an actor falls back to the
+    token's name, and version 1 to whoever started the article in the desk.
     """
     current = editable(article_id).article
-    earlier = extensions.desk_api().revisions(signed_in().username, article_id)
+    history = extensions.desk_api().history(signed_in().username, article_id)
+    earlier = history.get("items", [])
     with extensions.database().session() as db:
         made_by = {1: owner_of(db, article_id)}
-    made_by.update({r["version"] + 1: r.get("editor") for r in earlier})
+    for maker in [*earlier, history.get("current") or {}]:
+        version = maker.get("version")
+        if version is not None:
+            made_by[version] = maker.get("actor") or made_by.get(version) or maker.get("editor")
     every = [{**r, "current": False} for r in earlier if r["version"] != current.get("version")]
     every.append(
         {
