@@ -6,7 +6,8 @@
 #   deploy/local-images/build.sh [ENV_FILE]
 #
 # Builds with podman (or docker: CONTAINER_ENGINE=docker) a minimal Debian bookworm with
-# debootstrap, then on it: a Python 3.11 base, a uv image, Redis, PostgreSQL and nginx.
+# debootstrap, then on it: a Python 3.11 base, a uv image, Redis, PostgreSQL, nginx, and
+# the monitoring profile's Prometheus and Redis and PostgreSQL exporters.
 # Writes the image references for docker-compose.yml and the Dockerfile into ENV_FILE
 # (default: print them). An image already built is kept; LOCAL_IMAGES_REBUILD=1 makes
 # them all again. DEBIAN_MIRROR picks the Debian mirror.
@@ -24,6 +25,10 @@ UV_IMAGE="localhost/portal-uv:$uv_version"
 REDIS_IMAGE=localhost/portal-redis:7
 POSTGRES_IMAGE=localhost/portal-postgres:15
 NGINX_IMAGE=localhost/portal-nginx:1.22
+# The monitoring profile's images (Grafana is not packaged by Debian: OPERATIONS.md).
+PROMETHEUS_IMAGE=localhost/portal-prometheus:2
+REDIS_EXPORTER_IMAGE=localhost/portal-redis-exporter:1
+POSTGRES_EXPORTER_IMAGE=localhost/portal-postgres-exporter:0
 
 have() { [ -z "${LOCAL_IMAGES_REBUILD:-}" ] && "$engine" image inspect "$1" >/dev/null 2>&1; }
 
@@ -71,6 +76,9 @@ build "$PYTHON_IMAGE" python.Containerfile & pids+=($!)
 build "$REDIS_IMAGE" redis.Containerfile & pids+=($!)
 build "$POSTGRES_IMAGE" postgres.Containerfile & pids+=($!)
 build "$NGINX_IMAGE" nginx.Containerfile & pids+=($!)
+build "$PROMETHEUS_IMAGE" prometheus.Containerfile & pids+=($!)
+build "$REDIS_EXPORTER_IMAGE" redis-exporter.Containerfile & pids+=($!)
+build "$POSTGRES_EXPORTER_IMAGE" postgres-exporter.Containerfile & pids+=($!)
 uv_image
 for pid in "${pids[@]}"; do
     wait "$pid"
@@ -80,7 +88,10 @@ settings="PYTHON_IMAGE=$PYTHON_IMAGE
 UV_IMAGE=$UV_IMAGE
 REDIS_IMAGE=$REDIS_IMAGE
 POSTGRES_IMAGE=$POSTGRES_IMAGE
-NGINX_IMAGE=$NGINX_IMAGE"
+NGINX_IMAGE=$NGINX_IMAGE
+PROMETHEUS_IMAGE=$PROMETHEUS_IMAGE
+REDIS_EXPORTER_IMAGE=$REDIS_EXPORTER_IMAGE
+POSTGRES_EXPORTER_IMAGE=$POSTGRES_EXPORTER_IMAGE"
 if [ -n "${1:-}" ]; then
     printf '%s\n' "$settings" >> "$1"
 else

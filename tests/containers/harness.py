@@ -142,10 +142,13 @@ class ComposeStack:
         ]
 
     def front_addresses(self, service: str) -> set[str]:
-        network = f"{self.project}_front"
-        return {
-            c["NetworkSettings"]["Networks"][network]["IPAddress"] for c in self.containers(service)
-        }
+        return self.addresses(service, "front")
+
+    def addresses(self, service: str, network: str) -> set[str]:
+        """The service's containers' addresses on one of the file's networks."""
+        key = f"{self.project}_{network}"
+        found = self.containers(service)
+        return {c["NetworkSettings"]["Networks"][key]["IPAddress"] for c in found}
 
     def gateway_upstreams(self, request_prefix: str) -> list[str]:
         """Upstream addresses the gateway used for requests whose id has the prefix."""
