@@ -25,7 +25,7 @@ EXPORTER_METRICS = {
     "redis_memory_max_bytes",
     "pg_stat_database_numbackends",  # postgres-exporter
 }
-HTTP_PORTS = {"articles": 8001, "counter": 8002, "weather": 8003, "web": 8000}
+HTTP_PORTS = {"articles": 8001, "counter": 8002, "weather": 8003, "web": 8000, "newsroom": 8004}
 
 
 def promtool(*args: str) -> subprocess.CompletedProcess:
