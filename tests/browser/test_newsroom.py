@@ -30,6 +30,30 @@ document.addEventListener("securitypolicyviolation", (event) => {
 TITLE = "Yên Bái: Diễn tập phòng cháy tại Trấn Yên"
 
 
+def article_ids(stack) -> set[int]:
+    """Every article, in any status (the stack's token reads drafts too)."""
+    reply = requests.get(
+        f"{stack.url('articles')}/v1/articles",
+        params={"per_page": 100},
+        headers=stack.auth,
+        timeout=10,
+    )
+    reply.raise_for_status()
+    return {item["id"] for item in reply.json()["items"]}
+
+
+@pytest.fixture(autouse=True)
+def remove_what_the_desk_wrote(stack, content):
+    """The browser suites share one stack: articles written here are deleted afterwards,
+    so the portal's pages tested later still show the sample content they expect."""
+    before = article_ids(stack)
+    yield
+    for article_id in article_ids(stack) - before:
+        requests.delete(
+            f"{stack.url('articles')}/v1/articles/{article_id}", headers=stack.auth, timeout=10
+        )
+
+
 @pytest.fixture(scope="module")
 def newsroom_users(stack) -> dict[str, str]:
     env = {**stack.env, "LOG_LEVEL": "WARNING"}
