@@ -24,10 +24,10 @@ pytestmark = pytest.mark.timeout(1800)
 def test_each_service_image_is_built_and_its_size_is_printed(stack):
     images = sorted({COMPOSE["services"][name]["image"] for name in PROCESSES})
     built = {}
-    for service in ("articles", "counter", "weather", "web"):
+    for service in ("articles", "counter", "weather", "web", "newsroom"):
         (container, *_) = stack.containers(service)
         built[service] = container["ImageName"]
-    assert len(set(built.values())) == len(images) == 4
+    assert len(set(built.values())) == len(images) == 5
     print()
     for image in built.values():
         size = int(podman("image", "inspect", "--format", "{{.Size}}", image).strip())
