@@ -30,3 +30,21 @@ class Session(requests.Session):
             headers.setdefault("X-Request-ID", rid)
             kwargs["headers"] = headers
         return super().request(method, url, *args, **kwargs)
+
+
+def relayed(upstream: requests.Response, passed_back: tuple[str, ...]) -> Any:
+    """A Flask response streaming ``upstream``'s body (closed when sent or abandoned) with
+    its status and the headers named in ``passed_back``."""
+    from flask import Response, stream_with_context
+
+    def body():
+        try:
+            yield from upstream.iter_content(64 * 1024)
+        finally:
+            upstream.close()
+
+    response = Response(stream_with_context(body()), status=upstream.status_code)
+    for key in passed_back:
+        if key in upstream.headers:
+            response.headers[key] = upstream.headers[key]
+    return response

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, stream_with_context
+from flask import Blueprint, Response, abort, jsonify, request
 
 from newsroom import audit, extensions
 from newsroom.desk_api import ApiError
 from newsroom.guard import client_address, requires
 from newsroom.views.articles import signed_in
+from portalkit.http_client import relayed
 
 bp = Blueprint("media", __name__)
 PASSED_BACK = ("Content-Type", "Content-Length", "ETag", "Cache-Control")
@@ -86,15 +87,4 @@ def rendition(name: str) -> Response:
     if ".." in name.split("/"):
         abort(404)
     upstream = extensions.desk_api().call("-", "GET", "articles", f"/media/{name}", stream=True)
-
-    def body():
-        try:
-            yield from upstream.iter_content(64 * 1024)
-        finally:
-            upstream.close()
-
-    response = Response(stream_with_context(body()), status=upstream.status_code)
-    for key in PASSED_BACK:
-        if key in upstream.headers:
-            response.headers[key] = upstream.headers[key]
-    return response
+    return relayed(upstream, PASSED_BACK)

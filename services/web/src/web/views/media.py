@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Blueprint, Response, abort, request
 
+from portalkit.http_client import relayed
 from web.extensions import api_client
 
 bp = Blueprint("media", __name__)
@@ -22,16 +23,6 @@ def media(name: str) -> Response:
     if upstream.status_code not in (200, 304):
         upstream.close()
         abort(404 if upstream.status_code < 500 else 503)
-
-    def body():
-        try:
-            yield from upstream.iter_content(64 * 1024)
-        finally:
-            upstream.close()
-
-    response = Response(stream_with_context(body()), status=upstream.status_code)
-    for key in PASSED_BACK:
-        if key in upstream.headers:
-            response.headers[key] = upstream.headers[key]
+    response = relayed(upstream, PASSED_BACK)
     response.headers.setdefault("Cache-Control", "public, max-age=86400")
     return response
