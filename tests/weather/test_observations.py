@@ -229,3 +229,28 @@ def test_every_condition_code_has_the_vietnamese_and_english_text_read_here():
     assert all(condition_for(code).code == code for code in TEXTS)
     assert condition_for(None) is None
     assert condition_for(42) is None
+
+
+def test_answers_read_redis_clock_at_most_every_few_seconds_and_agree_with_it(
+    client, fetcher, provider, monkeypatch
+):
+    fetcher.fetch("yen-bai")
+    store = fetcher.store
+    reads = []
+    redis_time = store.redis_time
+
+    def counted():
+        reads.append(1)
+        return redis_time()
+
+    monkeypatch.setattr(store, "redis_time", counted)
+    monkeypatch.setattr(store, "clock", counted)
+
+    for _ in range(20):
+        assert client.get("/v1/weather/yen-bai").json["stale"] is False
+
+    assert len(reads) == 1  # not one round trip per answer
+    assert abs(store.answer_now() - redis_time()) < 0.05
+    monkeypatch.setattr(store, "_answer_base", (store._answer_base[0] - 60, store._answer_base[1]))
+    assert abs(store.answer_now() - redis_time()) < 0.05  # read again once the base is old
+    assert len(reads) == 2

@@ -43,7 +43,7 @@ def weather_view(
     reading = obs.reading
     condition = condition_for(reading.weather_code)
     if stale is None:
-        stale = fetcher.store.now() - obs.fetched_ts > fetcher.settings.stale_after_s
+        stale = fetcher.store.answer_now() - obs.fetched_ts > fetcher.settings.stale_after_s
     return {
         "location": _location(place),
         "temperature_c": reading.temperature_c,
@@ -84,7 +84,7 @@ def current_weather(slug: str) -> Any:
             "no weather has been fetched for this place yet; try again shortly",
             headers={"Retry-After": "30"},
         )
-    stale = fetcher.store.now() - obs.fetched_ts > fetcher.settings.stale_after_s
+    stale = fetcher.store.answer_now() - obs.fetched_ts > fetcher.settings.stale_after_s
     body = answers.body(
         slug,
         stored,
