@@ -7,8 +7,6 @@ import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from PIL import Image
-
 from articles.errors import Invalid, UnsupportedMediaType
 
 TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
@@ -53,6 +51,8 @@ def too_many_pixels(width: int, height: int, max_pixels: int) -> Invalid:
 
 def probe(stream: BinaryIO, max_pixels: int) -> Probe:
     """Check an upload's type (415) and pixel count (422) without decoding it."""
+    from PIL import Image  # here: the API process loads Pillow with its first upload
+
     stream.seek(0)
     kind = sniff(stream.read(16))
     stream.seek(0)

@@ -7,15 +7,21 @@ change (sizes, quality, encoder settings): served files are cached as immutable.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-
-from PIL import Image, ImageCms, ImageOps
+from typing import TYPE_CHECKING
 
 from articles.media.probe import SIDEWAYS, TYPES, sniff, too_many_pixels
 from articles.media.storage import PUBLIC
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported where an image is worked on: the API process only names renditions,
+# and stays ~4 MB smaller until it probes an upload (probe.py).
 
 RECIPE = "r1"
 WIDTHS = (320, 640, 1024, 1600)
@@ -24,7 +30,15 @@ ENCODER = {
     "WEBP": {"quality": 80, "method": 4},
     "JPEG": {"quality": 82, "optimize": True, "progressive": True},
 }
-SRGB = ImageCms.createProfile("sRGB")
+
+
+@functools.cache
+def _srgb_profile() -> object:
+    from PIL import ImageCms
+
+    return ImageCms.createProfile("sRGB")
+
+
 ENCODERS = 2  # Pillow encodes without the GIL: one rendition encodes while the next is resized
 
 
@@ -80,11 +94,15 @@ def _upright(image: Image.Image, largest: int) -> Image.Image:
             wanted = wanted[::-1]
         image.draft("RGB", wanted)
     image.load()
+    from PIL import ImageOps
+
     return ImageOps.exif_transpose(image) or image
 
 
 def _srgb(image: Image.Image) -> Image.Image:
     """RGB, or RGBA when the image has transparency, in sRGB."""
+    from PIL import ImageCms
+
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     mode = "RGBA" if alpha else "RGB"
     profile = image.info.get("icc_profile")
@@ -93,7 +111,7 @@ def _srgb(image: Image.Image) -> Image.Image:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             if image.mode not in ("RGB", "RGBA", "L", "CMYK"):
                 image = image.convert(mode)
-            converted = ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+            converted = ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode=mode)
             if converted is not None:
                 return converted
         except (ImageCms.PyCMSError, OSError, ValueError):
@@ -104,6 +122,8 @@ def _srgb(image: Image.Image) -> Image.Image:
 def _encode(shared: Image.Image, extension: str) -> bytes:
     """The image in one format. Works on its own copy: ``save`` keeps its parameters on
     the image, and two formats of one size are encoded at the same time."""
+    from PIL import Image
+
     pillow_format = FORMATS[extension][0]
     if pillow_format == "JPEG" and shared.mode == "RGBA":
         image = Image.new("RGB", shared.size, (255, 255, 255))
@@ -118,6 +138,8 @@ def _encode(shared: Image.Image, extension: str) -> bytes:
 
 def render(data: bytes, max_pixels: int) -> Rendered:
     """Every rendition of ``data``; raises :class:`UnreadableImage` with a reason."""
+    from PIL import Image
+
     kind = sniff(data[:16])
     if kind is None:
         raise UnreadableImage("the file is not a JPEG, PNG, WebP or GIF image")
