@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument(
+        "--server", choices=("granian", "gunicorn"), default="granian", help="the HTTP server"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument(
         "--active",
@@ -133,15 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     scenario = BY_NAME[args.scenario]
     work_dir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     servers = {*scenario.servers, *(name for b in BASELINES for name in b.servers)}
-    stack = Stack(work_dir, servers, args.articles)
+    stack = Stack(work_dir, servers, args.articles, (args.server,))
     options = Options(args.duration, 3.0, args.connections, 4, 2)
     raw_path = args.output / f"profile-{scenario.name}.stacks"
     args.output.mkdir(parents=True, exist_ok=True)
     try:
         stack.start()
         runner = Runner(stack, options, work_dir)
-        runner.warm(scenario)
-        server = stack.servers[scenario.server]
+        runner.warm(scenario, args.server)
+        server = stack.server(args.server, scenario.server)
         spy = [str(BIN / "py-spy"), "record", "--pid", str(server.pid), "--subprocesses"]
         spy += ["--format", "raw", "--rate", "200", "--duration", str(int(args.duration))]
         spy += ["--output", str(raw_path)]

@@ -228,7 +228,7 @@ def test_a_page_rendered_across_an_invalidation_is_never_served(cached_app, redi
         body, generations = pages.lookup(key)  # a miss: rendering starts
         assert body is None
         redis.incr(LIST_GENERATION)  # an article changes while it renders
-        pages.store(key, generations, "<p>rendered from the old article</p>")
+        pages.store(key, generations, b"<p>rendered from the old article</p>")
 
         assert pages.lookup(key)[0] is None
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from babel.support import NullTranslations
 from flask import Flask, Response, g, request
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_translations
 
 from web.links import PAGE_PARAMETERS
 
@@ -35,7 +35,9 @@ def current_language() -> str:
     try:
         return g._web_language
     except AttributeError:
-        language = g._web_language = str(get_locale() or DEFAULT)
+        # select_locale's answer is the locale's name: Babel's Locale (get_locale) is
+        # made only where a date or number is formatted, not for every page cache key.
+        language = g._web_language = select_locale()
         return language
     except RuntimeError:  # no application context: the templates' own language
         return DEFAULT

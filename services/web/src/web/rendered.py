@@ -1,7 +1,10 @@
 """Whole rendered pages for anonymous readers, kept in Redis for ``PAGE_CACHE_S`` seconds.
 
 A page is stored with the list and weather generations it was rendered at and served
-only while both are current, so nothing is ever deleted (docs/design-notes.md).
+only while both are current, so nothing is ever deleted (docs/design-notes.md). Each
+worker also keeps the pages it served last (``LOCAL_PAGE_BYTES`` of them), encoded,
+until the Redis copy expires: a hit on one of them asks Redis for the two generations
+only, not for the whole page.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import functools
 import hashlib
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +38,15 @@ log = logging.getLogger(__name__)
 
 PAGE_PREFIX = PREFIX + "page:"
 READ_METHODS = ("GET", "HEAD")
+LOCAL_PAGE_BYTES = 4 * 1024 * 1024
+"""The most page bytes a worker keeps beside Redis' copies (the oldest go first)."""
+
+
+@dataclass(frozen=True)
+class LocalPage:
+    generations: str
+    body: bytes
+    until: float  # time.monotonic() when the Redis copy expires
 
 
 @dataclass
@@ -45,41 +59,89 @@ class Lookup:
 
 
 class RenderedPageCache:
-    """Page bodies in Redis, each stored with the generations it was rendered at."""
+    """Page bodies in Redis, each stored with the generations it was rendered at and the
+    time it expires; the last ones served are also kept in the worker."""
 
-    def __init__(self, cache: PageDataCache, ttl_s: int) -> None:
+    def __init__(
+        self, cache: PageDataCache, ttl_s: int, local_bytes: int = LOCAL_PAGE_BYTES
+    ) -> None:
         self.client = cache.client  # the page data's Redis, and its lookup counter
         self.count = cache.count
         self.ttl_s = ttl_s
+        self.local_bytes = local_bytes
+        self._local: dict[str, LocalPage] = {}
+        self._local_size = 0
+        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return self.ttl_s > 0
 
-    def lookup(self, key: str) -> tuple[str | None, str | None]:
+    def lookup(self, key: str) -> tuple[bytes | None, str | None]:
         """``(body, generations)``: the page if still current, and the generations now."""
+        local = self._local.get(key)
+        if local is not None and local.until > time.monotonic():
+            try:
+                lists, weather = self.client.mget(LIST_GENERATION, WEATHER_GENERATION)
+            except redis.RedisError as exc:
+                return self._unavailable(exc)
+            generations = self._generations(lists, weather)
+            if local.generations == generations:
+                self.count("page_hit")
+                return local.body, generations
         try:
             stored, lists, weather = self.client.mget(key, LIST_GENERATION, WEATHER_GENERATION)
         except redis.RedisError as exc:
-            log.warning("page cache unavailable: %s", exc)
-            self.count("page_unavailable")
-            return None, None
-        lists = lists or "0"
-        generations = f"{lists}:{weather or '0'}"
-        use_list_generation(lists)
+            return self._unavailable(exc)
+        generations = self._generations(lists, weather)
         if stored is not None:
             tag, _, body = stored.partition("\n")
-            if tag == generations:
+            stored_generations, _, expires = tag.partition(" ")
+            if stored_generations == generations:
                 self.count("page_hit")
-                return body, generations
+                encoded = body.encode()
+                self._keep(key, generations, encoded, expires)
+                return encoded, generations
         self.count("page_miss")
         return None, generations
 
-    def store(self, key: str, generations: str, body: str) -> None:
+    def store(self, key: str, generations: str, body: bytes) -> None:
+        expires = f"{time.time() + self.ttl_s:.3f}"
         try:
-            self.client.set(key, f"{generations}\n{body}", ex=self.ttl_s)
+            self.client.set(key, f"{generations} {expires}\n{body.decode()}", ex=self.ttl_s)
         except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
+            return
+        self._keep(key, generations, body, expires)
+
+    def _generations(self, lists: str | None, weather: str | None) -> str:
+        lists = lists or "0"
+        use_list_generation(lists)
+        return f"{lists}:{weather or '0'}"
+
+    def _unavailable(self, exc: redis.RedisError) -> tuple[None, None]:
+        log.warning("page cache unavailable: %s", exc)
+        self.count("page_unavailable")
+        return None, None
+
+    def _keep(self, key: str, generations: str, body: bytes, expires: str) -> None:
+        """Keep the page in this worker until its Redis copy expires."""
+        try:
+            left = float(expires) - time.time()
+        except ValueError:
+            return  # stored without an expiry: not kept here
+        if left <= 0 or len(body) > self.local_bytes:
+            return
+        page = LocalPage(generations, body, time.monotonic() + min(left, self.ttl_s))
+        with self._lock:
+            old = self._local.pop(key, None)
+            if old is not None:
+                self._local_size -= len(old.body)
+            self._local[key] = page
+            self._local_size += len(body)
+            while self._local_size > self.local_bytes:
+                oldest = next(iter(self._local))
+                self._local_size -= len(self._local.pop(oldest).body)
 
 
 def page_key(varies_by: Any) -> str:
@@ -140,7 +202,7 @@ def init_app(app: Flask, pages: RenderedPageCache) -> None:
             return response
         response.headers["X-Cache"] = "HIT" if lookup.hit else "MISS"
         if not lookup.hit and lookup.generations is not None and storable(response):
-            pages.store(lookup.key, lookup.generations, response.get_data(as_text=True))
+            pages.store(lookup.key, lookup.generations, response.get_data())
         return response
 
     # Flask runs an app's after_request hooks last-registered first: at the front of the

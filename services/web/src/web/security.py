@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 
 def content_security_policy(media_public_url: str = "/media/") -> str:
@@ -32,7 +33,19 @@ def content_security_policy(media_public_url: str = "/media/") -> str:
 DATA_POLICY = "frame-ancestors 'none'"
 
 
+class SessionsWhenSent(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a request without the cookie (every
+    anonymous reader's) gets an empty session at once: Flask builds the cookie's signer
+    first, for every request, about 8% of serving a cached page."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionsWhenSent()
     page_policy = content_security_policy(app.config["MEDIA_PUBLIC_URL"])
 
     @app.after_request

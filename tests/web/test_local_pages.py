@@ -1,0 +1,107 @@
+"""Each web worker keeps the pages it served last, and serves them only as Redis would."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+
+from portalkit.redis_client import connect
+from web.page_data import LIST_GENERATION, WEATHER_GENERATION, PageDataCache
+from web.rendered import PAGE_PREFIX, RenderedPageCache
+
+PAGE = "<p>Trang chủ — Yên Bái</p>".encode()
+
+
+class Recording:
+    """The Redis client, with the keys of every MGET it was asked."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.mgets: list[tuple[str, ...]] = []
+
+    def mget(self, *keys):
+        self.mgets.append(keys)
+        return self.client.mget(*keys)
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+@pytest.fixture
+def redis(redis_url):
+    client = connect(redis_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def context():
+    with Flask(__name__).test_request_context("/"):
+        yield
+
+
+def pages(client, ttl_s=60, local_bytes=1024 * 1024) -> RenderedPageCache:
+    cache = RenderedPageCache(PageDataCache(client), ttl_s=ttl_s, local_bytes=local_bytes)
+    cache.client = Recording(client)
+    return cache
+
+
+def stored(cache: RenderedPageCache, key: str, page: bytes = PAGE) -> None:
+    body, generations = cache.lookup(key)
+    assert body is None
+    cache.store(key, generations, page)
+
+
+def test_a_page_kept_in_the_worker_costs_redis_the_generations_only(redis, context):
+    cache = pages(redis)
+    stored(cache, PAGE_PREFIX + "home")
+    cache.client.mgets.clear()
+
+    body, _ = cache.lookup(PAGE_PREFIX + "home")
+
+    assert body == PAGE
+    assert cache.client.mgets == [(LIST_GENERATION, WEATHER_GENERATION)]
+
+
+def test_another_worker_reads_the_redis_copy_then_keeps_its_own(redis, context):
+    stored(pages(redis), PAGE_PREFIX + "home")
+    other = pages(redis)
+
+    assert other.lookup(PAGE_PREFIX + "home")[0] == PAGE
+    assert other.client.mgets[-1][0] == PAGE_PREFIX + "home"
+    assert other.lookup(PAGE_PREFIX + "home")[0] == PAGE
+    assert other.client.mgets[-1] == (LIST_GENERATION, WEATHER_GENERATION)
+
+
+@pytest.mark.parametrize("generation", [LIST_GENERATION, WEATHER_GENERATION])
+def test_a_changed_generation_is_a_miss_for_the_kept_page_too(redis, context, generation):
+    cache = pages(redis)
+    stored(cache, PAGE_PREFIX + "home")
+
+    redis.incr(generation)
+
+    assert cache.lookup(PAGE_PREFIX + "home")[0] is None
+
+
+def test_a_kept_page_expires_with_its_redis_copy(redis, context):
+    cache = pages(redis, ttl_s=1)
+    stored(cache, PAGE_PREFIX + "home")
+    assert cache.lookup(PAGE_PREFIX + "home")[0] == PAGE
+
+    time.sleep(1.2)
+
+    assert cache.lookup(PAGE_PREFIX + "home")[0] is None
+    assert redis.get(PAGE_PREFIX + "home") is None
+
+
+def test_a_worker_keeps_at_most_its_bytes_the_oldest_page_going_first(redis, context):
+    cache = pages(redis, local_bytes=3 * len(PAGE))
+    for name in ("a", "b", "c", "d"):
+        stored(cache, PAGE_PREFIX + name)
+    redis.delete(*(PAGE_PREFIX + name for name in "abcd"))  # only the worker's copies left
+
+    served = {name: cache.lookup(PAGE_PREFIX + name)[0] for name in "abcd"}
+
+    assert served == {"a": None, "b": PAGE, "c": PAGE, "d": PAGE}
