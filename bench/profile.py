@@ -1,7 +1,8 @@
 """``python -m bench.profile SCENARIO``: where a scenario's server spends its CPU.
 
 Starts the stack the scenario needs, warms it, then drives it with wrk while
-``py-spy record --subprocesses --gil`` samples the gunicorn master and its workers
+``py-spy record --subprocesses --gil`` samples the server (granian, or ``--server
+gunicorn``) and its workers
 (only threads holding the GIL: the Python work that limits a worker). The raw
 stacks are kept (``bench/results/profile-<scenario>.stacks``, collapsed format, not committed); the
 summary printed groups the samples by library (the innermost frame's package) and lists
