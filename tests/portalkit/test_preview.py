@@ -35,7 +35,8 @@ def test_a_link_older_than_the_max_age_has_expired():
 @pytest.mark.parametrize(
     "tamper",
     [
-        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # the signature
+        # the signature, short of its last character (whose padding bits decode alike)
+        lambda t: t[:-5] + ("A" if t[-5] != "A" else "B") + t[-4:],
         lambda t: "eyJhcnRpY2xlIjo0M30" + t[t.index(".") :],  # another article, same signature
         lambda t: t.split(".")[0],  # no signature at all
         lambda t: "not-a-token",
