@@ -9,6 +9,7 @@ only, not for the whole page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -80,68 +81,69 @@ class RenderedPageCache:
     def lookup(self, key: str) -> tuple[bytes | None, str | None]:
         """``(body, generations)``: the page if still current, and the generations now."""
         local = self._local.get(key)
-        if local is not None and local.until > time.monotonic():
-            try:
-                lists, weather = self.client.mget(LIST_GENERATION, WEATHER_GENERATION)
-            except redis.RedisError as exc:
-                return self._unavailable(exc)
-            generations = self._generations(lists, weather)
-            if local.generations == generations:
-                self.count("page_hit")
-                return local.body, generations
+        if local is not None and local.until <= time.monotonic():
+            local = None
         try:
-            stored, lists, weather = self.client.mget(key, LIST_GENERATION, WEATHER_GENERATION)
+            if local is None:
+                stored, lists, weather = self.client.mget(key, LIST_GENERATION, WEATHER_GENERATION)
+            else:  # the worker's copy: only the generations are asked
+                lists, weather = self.client.mget(LIST_GENERATION, WEATHER_GENERATION)
+            generations = self._generations(lists, weather)
+            if local is not None:
+                if local.generations == generations:
+                    self.count("page_hit")
+                    return local.body, generations
+                with self._lock:
+                    self._forget(key)
+                stored = self.client.get(key)  # another worker may have rendered it anew
         except redis.RedisError as exc:
-            return self._unavailable(exc)
-        generations = self._generations(lists, weather)
+            log.warning("page cache unavailable: %s", exc)
+            self.count("page_unavailable")
+            return None, None
         if stored is not None:
             tag, _, body = stored.partition("\n")
             stored_generations, _, expires = tag.partition(" ")
             if stored_generations == generations:
                 self.count("page_hit")
                 encoded = body.encode()
-                self._keep(key, generations, encoded, expires)
+                with contextlib.suppress(ValueError):  # stored without an expiry: not kept
+                    self._keep(key, generations, encoded, float(expires))
                 return encoded, generations
         self.count("page_miss")
         return None, generations
 
     def store(self, key: str, generations: str, body: bytes) -> None:
-        expires = f"{time.time() + self.ttl_s:.3f}"
+        expires_at = time.time() + self.ttl_s
+        value = f"{generations} {expires_at:.3f}\n{body.decode()}"
         try:
-            self.client.set(key, f"{generations} {expires}\n{body.decode()}", ex=self.ttl_s)
+            self.client.set(key, value, ex=self.ttl_s)
         except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
             return
-        self._keep(key, generations, body, expires)
+        self._keep(key, generations, body, expires_at)
 
     def _generations(self, lists: str | None, weather: str | None) -> str:
         lists = lists or "0"
         use_list_generation(lists)
         return f"{lists}:{weather or '0'}"
 
-    def _unavailable(self, exc: redis.RedisError) -> tuple[None, None]:
-        log.warning("page cache unavailable: %s", exc)
-        self.count("page_unavailable")
-        return None, None
-
-    def _keep(self, key: str, generations: str, body: bytes, expires: str) -> None:
-        """Keep the page in this worker until its Redis copy expires."""
-        try:
-            left = float(expires) - time.time()
-        except ValueError:
-            return  # stored without an expiry: not kept here
+    def _keep(self, key: str, generations: str, body: bytes, expires_at: float) -> None:
+        """Keep the page in this worker until its Redis copy expires (a wall-clock time)."""
+        left = min(expires_at - time.time(), self.ttl_s)
         if left <= 0 or len(body) > self.local_bytes:
             return
-        page = LocalPage(generations, body, time.monotonic() + min(left, self.ttl_s))
         with self._lock:
-            old = self._local.pop(key, None)
-            if old is not None:
-                self._local_size -= len(old.body)
-            self._local[key] = page
+            self._forget(key)
+            self._local[key] = LocalPage(generations, body, time.monotonic() + left)
             self._local_size += len(body)
             while self._local_size > self.local_bytes:
-                oldest = next(iter(self._local))
-                self._local_size -= len(self._local.pop(oldest).body)
+                self._forget(next(iter(self._local)))
+
+    def _forget(self, key: str) -> None:
+        """Drop the worker's copy of ``key``; called holding the lock."""
+        page = self._local.pop(key, None)
+        if page is not None:
+            self._local_size -= len(page.body)
 
 
 def page_key(varies_by: Any) -> str:
