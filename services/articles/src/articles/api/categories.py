@@ -17,6 +17,7 @@ from articles.api.schemas import (
 from articles.categories import CategoryTree, create_category, update_category
 from articles.errors import NotFound
 from articles.extensions import count_write, database
+from articles.models import Category
 from portalkit.api import Blueprint, scoped
 from portalkit.auth import require_scope
 from portalkit.scopes import CATEGORIES_WRITE
@@ -54,6 +55,14 @@ class Categories(MethodView):
         return node, 201, {"Location": location}
 
 
+def _category(tree: CategoryTree, slug: str) -> Category:
+    """The category with ``slug``, or 404."""
+    category = tree.by_slug(slug) if SLUG.match(slug) else None
+    if category is None:
+        raise NotFound(f"no category has the slug {slug!r}")
+    return category
+
+
 @blp.route("/<string:slug>")
 class CategoryBySlug(MethodView):
     @blp.response(200, CategorySchema)
@@ -61,10 +70,7 @@ class CategoryBySlug(MethodView):
         """One category with its breadcrumb and children."""
         with database().read_session() as session:
             tree = CategoryTree.load(session)
-            category = tree.by_slug(slug) if SLUG.match(slug) else None
-            if category is None:
-                raise NotFound(f"no category has the slug {slug!r}")
-            return tree.node(category)
+            return tree.node(_category(tree, slug))
 
     @require_scope(CATEGORIES_WRITE)
     @blp.arguments(CategoryUpdateSchema)
@@ -77,10 +83,7 @@ class CategoryBySlug(MethodView):
     def patch(self, data: dict[str, Any], slug: str) -> dict[str, Any]:
         """Rename, re-slug, move (``parent``; null: to the top) or reorder a category."""
         with database().write_session() as session:
-            tree = CategoryTree.load(session)
-            category = tree.by_slug(slug) if SLUG.match(slug) else None
-            if category is None:
-                raise NotFound(f"no category has the slug {slug!r}")
+            category = _category(CategoryTree.load(session), slug)
             update_category(session, category, data)
             node = CategoryTree.load(session).node(category)
         count_write("category.update")
