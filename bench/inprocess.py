@@ -73,11 +73,33 @@ def cpu_per_request(app: Any, requests: Callable[[int], Environ], count: int, ro
     return best
 
 
+def profile(app: Any, requests: Callable[[int], Environ], count: int, sort: str) -> None:
+    """One more round of ``count`` requests under cProfile, the costliest functions first."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for index in range(count):
+        b"".join(app(requests(10**7 + index), lambda _s, _h, _e=None: None))
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats(sort).print_stats(40)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
     parser.add_argument("--requests", type=int, default=2000, help="requests per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--articles", type=int, default=200, help="articles added on top")
+    parser.add_argument(
+        "--profile",
+        metavar="APP",
+        help="after measuring, run APP's requests once more under cProfile and print "
+        "the functions that cost the most time",
+    )
+    parser.add_argument(
+        "--sort", default="tottime", help="the profile's order: tottime (default), cumulative"
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="bench-inprocess-"))
@@ -137,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             name: cpu_per_request(app, requests, args.requests, args.rounds)
             for name, app, requests in cases
         }
+        if args.profile:
+            profiled = {name: (app, requests) for name, app, requests in cases}[args.profile]
+            profile(*profiled, args.requests, args.sort)
     finally:
         redis_server.stop()
     print(f"CPU per request, one thread, fastest of {args.rounds} rounds of {args.requests}:")

@@ -6,6 +6,14 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 READS = ("GET", "HEAD")
+# The request headers that can turn an answer into a 304 or a 412; without any of them
+# ``make_conditional`` has nothing to decide, and the servers write ``Date`` themselves.
+CONDITIONS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_RANGE",
+)
 
 
 def init_etags(app: Flask) -> None:
@@ -21,4 +29,7 @@ def _conditional(response: Response) -> Response:
         return response
     if "ETag" not in response.headers:
         response.add_etag()
-    return response.make_conditional(request)
+    environ = request.environ
+    if not any(name in environ for name in CONDITIONS):
+        return response
+    return response.make_conditional(environ)
