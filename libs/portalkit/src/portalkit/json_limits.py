@@ -32,34 +32,65 @@ class NumberOutOfRange(JSONTooComplex):
         self.errors = errors
 
 
-def _parse_int(text: str) -> int:
-    if len(text) > _MAX_DIGITS:
-        raise JSONTooComplex(f"an integer has more than {_MAX_DIGITS} digits")
-    return int(text)
+class _Reading:
+    """The number hooks of one ``json.loads``: they note an out-of-range number as the
+    parser meets it, so a body without one is never walked for where it is."""
+
+    def __init__(self) -> None:
+        self.out_of_range = False
+
+    def parse_int(self, text: str) -> int:
+        if len(text) > _MAX_DIGITS:
+            raise JSONTooComplex(f"an integer has more than {_MAX_DIGITS} digits")
+        number = int(text)
+        if not MIN_INT <= number <= MAX_INT:
+            self.out_of_range = True
+        return number
+
+    def parse_float(self, text: str) -> float:
+        number = float(text)
+        if not math.isfinite(number):  # 1e999 parses to infinity
+            self.out_of_range = True
+        return number
 
 
 def _no_constant(name: str) -> None:
     raise JSONTooComplex(f"{name} is not JSON")
 
 
-def inspect(value: Any) -> tuple[int, dict[str, Any]]:
-    """How deep lists and objects nest in ``value`` (a scalar is 0), and where a number
-    is out of range (64-bit integers, finite floats); without recursion."""
-    deepest, errors = 0, {}
-    stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
+def depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deep lists and objects nest in ``value`` (a scalar is 0), without recursion;
+    the walk stops at the first level past ``limit``."""
+    if not isinstance(value, dict | list):
+        return 0
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
-        item, level, path = stack.pop()
+        item, level = stack.pop()
+        if level > deepest:
+            deepest = level
+            if deepest > limit:
+                break
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, level + 1))
+    return deepest
+
+
+def out_of_range(value: Any) -> dict[str, Any]:
+    """Where a number in ``value`` is out of range (64-bit integers, finite floats), as
+    marshmallow nests field errors; empty when none is."""
+    errors: dict[str, Any] = {}
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+    while stack:
+        item, path = stack.pop()
         if isinstance(item, dict):
-            children = [(str(key), child) for key, child in item.items()]
+            stack.extend(((child, (*path, str(key))) for key, child in item.items()))
         elif isinstance(item, list):
-            children = [(str(index), child) for index, child in enumerate(item)]
-        else:
-            if _out_of_range(item):
-                _put(errors, path, "a number outside the range this service can store")
-            continue
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1, (*path, key)) for key, child in children)
-    return deepest, errors
+            stack.extend(((child, (*path, str(index))) for index, child in enumerate(item)))
+        elif _out_of_range(item):
+            _put(errors, path, "a number outside the range this service can store")
+    return errors
 
 
 def _out_of_range(item: Any) -> bool:
@@ -77,15 +108,20 @@ def _put(errors: dict[str, Any], path: tuple[str, ...], message: str) -> None:
 
 def bounded_loads(text: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
     """``json.loads`` that raises :class:`JSONTooComplex` past a limit."""
+    reading = _Reading()
     try:
-        value = json.loads(text, parse_int=_parse_int, parse_constant=_no_constant)
+        value = json.loads(
+            text,
+            parse_int=reading.parse_int,
+            parse_float=reading.parse_float,
+            parse_constant=_no_constant,
+        )
     except RecursionError:
         raise JSONTooComplex(f"nested deeper than {max_depth} levels") from None
-    deepest, errors = inspect(value)
-    if deepest > max_depth:
+    if depth(value, max_depth) > max_depth:
         raise JSONTooComplex(f"nested deeper than {max_depth} levels")
-    if errors:
-        raise NumberOutOfRange(errors)
+    if reading.out_of_range:
+        raise NumberOutOfRange(out_of_range(value))
     return value
 
 
