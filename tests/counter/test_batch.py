@@ -8,6 +8,8 @@ import random
 import pytest
 from counter_kit import BROWSER, Articles
 
+from counter.counting import View, ViewCounter
+
 CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
@@ -172,3 +174,55 @@ def test_a_batch_body_may_be_large_but_not_over_its_limit(client, articles, auth
     assert accepted.get_json()["counted"] == 1000
     assert too_big.status_code == 413
     assert too_big.mimetype == "application/problem+json"
+
+
+def test_each_view_of_a_batch_answers_its_articles_total_just_after_it(
+    settings, redis_client, clock
+):
+    Articles(settings).publish(1, 2)
+    counter = ViewCounter(redis_client, settings, clock)
+    reader = ipaddress.ip_address("198.51.100.7")
+    views = [
+        View(1, reader, BROWSER, "a"),
+        View(2, reader, BROWSER, "a"),
+        View(1, reader, BROWSER, "a"),  # the same visitor again
+        View(1, reader, BROWSER, "b"),
+        View(3, reader, BROWSER, "a"),  # never published
+        View(2, reader, CRAWLER, "c"),
+        View(1, reader, BROWSER, "c"),
+    ]
+
+    outcomes = counter.record(views)
+
+    assert [(o.article_id, o.views, o.reason) for o in outcomes] == [
+        (1, 1, None),
+        (2, 1, None),
+        (1, 1, "duplicate"),
+        (1, 2, None),
+        (3, 0, "not_published"),
+        (2, 1, "crawler"),
+        (1, 3, None),
+    ]
+    assert counter.count(1) == {"article_id": 1, "views": 3, "unique_visitors": 3, "today": 3}
+    assert counter.top("all", 10) == [{"article_id": 1, "views": 3}, {"article_id": 2, "views": 1}]
+
+
+def test_a_batch_writes_what_an_article_gained_once(settings, redis_client, clock):
+    Articles(settings).publish(1, 2)
+    counter = ViewCounter(redis_client, settings, clock)
+    views = [View(1 + n % 2, ipaddress.ip_address(f"198.51.100.{n}"), BROWSER) for n in range(200)]
+    counter.record([View(1, None, BROWSER, "warm-up")])
+    redis_client.config_resetstat()
+
+    assert all(outcome.counted for outcome in counter.record(views))
+
+    calls = {
+        name.removeprefix("cmdstat_"): row["calls"]
+        for name, row in redis_client.info("commandstats").items()
+    }
+    assert calls["set"] == 200  # each visitor's dedupe key
+    assert calls["incrby"] == 2
+    assert calls["pfadd"] == 2
+    assert calls["zincrby"] == 4  # the day's and the all-time ranking
+    assert counter.count(1)["views"] == 101
+    assert counter.count(2)["unique_visitors"] == 100

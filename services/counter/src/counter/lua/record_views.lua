@@ -11,6 +11,11 @@
 -- retry_after > 0 means the address is over its rate and nothing was done. Status:
 -- 1 counted, 0 duplicate, 2 not published, 3 screened out before (crawler, excluded).
 -- One string in and one out keeps a 1,000-view batch cheap to encode and decode.
+--
+-- Only the visitor's dedupe key is written per view. What an article gains (its total,
+-- its visitors, its place in both rankings) is written once per article at the end, by
+-- the number of views it gained; each view's answer is the article's total just after
+-- it. The script is atomic, so no reader sees the difference.
 
 local prefix, window, day_ttl, all_key, rate_limit =
   string.match(ARGV[1], '^(%S+) (%d+) (%d+) (%S+) (%d+)$')
@@ -32,32 +37,57 @@ if rate_key ~= '' then
   end
 end
 
-local out = {'0'}
-local counted_any = false
+local articles, seen_order = {}, {}
+local views = {}  -- per view: its article, the article's gain so far, its status
 for id, visitor, screened in string.gmatch(ARGV[4], '(%d+) ([^ \n]*) ([^\n]*)\n') do
-  local base = prefix .. id .. ':'
+  local article = articles[id]
+  if article == nil then
+    article = {id = id, base = prefix .. id .. ':', gained = 0, visitors = {}}
+    articles[id] = article
+    seen_order[#seen_order + 1] = article
+  end
   local status
-  local views
   if screened ~= '' then
     status = 3
-  elseif redis.call('EXISTS', base .. 'published') == 0 then
-    status = 2
-  elseif not redis.call('SET', base .. 'seen:' .. visitor, '1', 'NX', 'EX', window) then
-    status = 0
   else
-    views = redis.call('INCR', base .. 'views')
-    redis.call('PFADD', base .. 'visitors', visitor)
-    redis.call('ZINCRBY', day_key, 1, id)
-    redis.call('ZINCRBY', all_key, 1, id)
+    if article.published == nil then
+      article.published = redis.call('EXISTS', article.base .. 'published') == 1
+    end
+    if not article.published then
+      status = 2
+    elseif not redis.call('SET', article.base .. 'seen:' .. visitor, '1', 'NX', 'EX', window) then
+      status = 0
+    else
+      article.gained = article.gained + 1
+      article.visitors[article.gained] = visitor
+      status = 1
+    end
+  end
+  views[#views + 1] = {article, article.gained, status}
+end
+
+local counted_any = false
+for _, article in ipairs(seen_order) do
+  if article.gained > 0 then
+    local total = redis.call('INCRBY', article.base .. 'views', article.gained)
+    article.before = total - article.gained
+    for first = 1, article.gained, 500 do
+      redis.call('PFADD', article.base .. 'visitors',
+        unpack(article.visitors, first, math.min(first + 499, article.gained)))
+    end
+    redis.call('ZINCRBY', day_key, article.gained, article.id)
+    redis.call('ZINCRBY', all_key, article.gained, article.id)
     counted_any = true
-    status = 1
+  else
+    article.before = tonumber(redis.call('GET', article.base .. 'views') or '0')
   end
-  if views == nil then
-    views = tonumber(redis.call('GET', base .. 'views') or '0')
-  end
-  out[#out + 1] = views .. ' ' .. status
 end
 if counted_any then
   redis.call('EXPIRE', day_key, day_ttl)
+end
+
+local out = {'0'}
+for index, view in ipairs(views) do
+  out[index + 1] = (view[1].before + view[2]) .. ' ' .. view[3]
 end
 return table.concat(out, ' ')
