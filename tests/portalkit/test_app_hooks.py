@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from demo_app import create_app
+from flask import Response
 
 from portalkit.app import PortalFlask
+from portalkit.http import body_etag, json_answer
 
 
 @pytest.fixture
@@ -66,3 +68,15 @@ def test_coroutines_are_handed_to_async_to_sync_every_time(monkeypatch):
 
     assert app.ensure_sync(view) == ("wrapped", view)
     assert app.ensure_sync(view) == ("wrapped", view)
+
+
+def test_a_kept_etag_is_the_one_the_hook_would_have_given(app):
+    body = '{"name":"Yên Bái"}\n'.encode()
+    hashed = Response(body, mimetype="application/json")
+    hashed.add_etag()
+    assert body_etag(body) == hashed.headers["ETag"]
+
+    app.add_url_rule("/v1/kept", "kept", lambda: json_answer(body, etag='"kept-1"'))
+    client = app.test_client()
+    assert client.get("/v1/kept").headers["ETag"] == '"kept-1"'
+    assert client.get("/v1/kept", headers={"If-None-Match": '"kept-1"'}).status_code == 304

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, request
+from werkzeug.http import generate_etag, quote_etag
 
 from portalkit.errors import register_error_handlers
 from portalkit.extensions import AppSlot
@@ -189,6 +190,15 @@ def json_bytes(data: Any) -> bytes:
     return (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
 
 
-def json_answer(body: bytes) -> Response:
-    """A 200 JSON response of ready ``body`` bytes (see :func:`json_bytes`)."""
-    return current_app.response_class(body, mimetype="application/json")
+def json_answer(body: bytes, etag: str | None = None) -> Response:
+    """A 200 JSON response of ready ``body`` bytes (see :func:`json_bytes`); ``etag``,
+    when the caller kept it with the body (:func:`body_etag`), saves hashing it again."""
+    response = current_app.response_class(body, mimetype="application/json")
+    if etag is not None:
+        response.headers["ETag"] = etag
+    return response
+
+
+def body_etag(body: bytes) -> str:
+    """The strong ``ETag`` the conditional-read hook would give ``body``."""
+    return quote_etag(generate_etag(body))

@@ -1,8 +1,8 @@
 """The current weather's JSON answer per place, written once per stored observation.
 
 A place's answer changes only when a new observation is stored or when it turns stale,
-so it is kept with the stored text it was made from: a repeat costs one Redis ``GET``,
-a comparison and no marshmallow dump.
+so it is kept with the stored text it was made from, and with its ``ETag``: a repeat
+costs one Redis ``GET``, a comparison, no marshmallow dump and no hashing.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from portalkit.http import body_etag
 from weather.store import Observation
 
 
@@ -21,6 +22,7 @@ class Answer:
     observation: Observation
     stale: bool
     body: bytes
+    etag: str
 
 
 class Answers:
@@ -42,12 +44,14 @@ class Answers:
         observation: Observation,
         stale: bool,
         write: Callable[[], bytes],
-    ) -> bytes:
-        """The answer for ``stored`` and ``stale``: the kept one, or ``write()``'s, kept."""
+    ) -> tuple[bytes, str]:
+        """The answer for ``stored`` and ``stale`` with its ``ETag``: the kept one, or
+        ``write()``'s, kept."""
         kept = self._kept.get(slug)
         if kept is not None and kept.stored == stored and kept.stale == stale:
-            return kept.body
+            return kept.body, kept.etag
         body = write()
+        tag = body_etag(body)
         with self._lock:
-            self._kept[slug] = Answer(stored, observation, stale, body)
-        return body
+            self._kept[slug] = Answer(stored, observation, stale, body, tag)
+        return body, tag

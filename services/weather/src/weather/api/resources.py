@@ -85,14 +85,14 @@ def current_weather(slug: str) -> Any:
             headers={"Retry-After": "30"},
         )
     stale = fetcher.store.answer_now() - obs.fetched_ts > fetcher.settings.stale_after_s
-    body = answers.body(
+    body, tag = answers.body(
         slug,
         stored,
         obs,
         stale,
         lambda: json_bytes(WEATHER_SCHEMA.dump(weather_view(place, obs, fetcher, stale))),
     )
-    return json_answer(body)
+    return json_answer(body, etag=tag)
 
 
 @blp.route("/locations")
