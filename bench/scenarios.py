@@ -17,6 +17,8 @@ from bench.content import Article
 from bench.wrk import BROWSERS
 
 BATCH_SIZE = 1000
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
+"""What Chromium sends as Accept-Encoding: pages are read compressed."""
 READER_VIEWS = 3
 """Articles each reader of a batch opens (pages per visit on a news site: a few)."""
 COUNTS_IDS = 20
@@ -64,7 +66,8 @@ class Scenario:
 def _browser_get(paths: Callable[[Content], list[str]]) -> Callable[[Content, int], Request]:
     def sample(content: Content, index: int) -> Request:
         options = paths(content)
-        return Request("GET", options[index % len(options)], {"User-Agent": BROWSERS[0]})
+        headers = {"User-Agent": BROWSERS[0], "Accept-Encoding": BROWSER_ENCODINGS}
+        return Request("GET", options[index % len(options)], headers)
 
     return sample
 
@@ -187,7 +190,7 @@ SCENARIOS = (
         "web article page",
         "web",
         "paths.lua",
-        _paths(_pages),
+        lambda content: {**_paths(_pages)(content), "ACCEPT_ENCODING": BROWSER_ENCODINGS},
         needs=("articles", "counter", "weather"),
         api=False,
         sample=_browser_get(_pages),

@@ -49,7 +49,7 @@ def pages(client, ttl_s=60, local_bytes=1024 * 1024) -> RenderedPageCache:
 
 
 def stored(cache: RenderedPageCache, key: str, page: bytes = PAGE) -> None:
-    body, generations = cache.lookup(key)
+    body, generations, _ = cache.lookup(key)
     assert body is None
     cache.store(key, generations, page)
 
@@ -59,7 +59,7 @@ def test_a_page_kept_in_the_worker_costs_redis_the_generations_only(redis, conte
     stored(cache, PAGE_PREFIX + "home")
     cache.client.mgets.clear()
 
-    body, _ = cache.lookup(PAGE_PREFIX + "home")
+    body = cache.lookup(PAGE_PREFIX + "home").body
 
     assert body == PAGE
     assert cache.client.mgets == [(LIST_GENERATION, WEATHER_GENERATION)]

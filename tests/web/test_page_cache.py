@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
+import brotli
 import pytest
 import requests
 
@@ -225,7 +227,7 @@ def test_a_page_rendered_across_an_invalidation_is_never_served(cached_app, redi
     pages = RenderedPageCache(PageDataCache(redis), ttl_s=60)
     key = PAGE_PREFIX + "test"
     with cached_app.test_request_context("/"):
-        body, generations = pages.lookup(key)  # a miss: rendering starts
+        body, generations, _ = pages.lookup(key)  # a miss: rendering starts
         assert body is None
         redis.incr(LIST_GENERATION)  # an article changes while it renders
         pages.store(key, generations, b"<p>rendered from the old article</p>")
@@ -346,3 +348,64 @@ def test_public_url_is_a_setting():
     assert Settings.from_env({"PUBLIC_URL": "https://a.example/"}).public_url == "https://a.example"
     with pytest.raises(ConfigError, match="PUBLIC_URL"):
         Settings.from_env({"PUBLIC_URL": "not a url"})
+
+
+@pytest.fixture
+def compressions(monkeypatch) -> list[str]:
+    """The encodings flask-compress compressed a body into, in order."""
+    from flask_compress import flask_compress
+
+    made: list[str] = []
+    compress = flask_compress._compress_data
+
+    def counting(app, data, algorithm):
+        made.append(algorithm)
+        return compress(app, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    return made
+
+
+def test_a_kept_page_is_compressed_once_per_worker_and_encoding(cached_app, content, compressions):
+    path = path_of(content.article())
+    reader = cached_app.test_client()
+    br, gzip_ = {"Accept-Encoding": "gzip, deflate, br, zstd"}, {"Accept-Encoding": "gzip"}
+
+    first = reader.get(path, headers=br)
+    again = reader.get(path, headers=br)
+    plain = reader.get(path)
+    zipped = [reader.get(path, headers=gzip_) for _ in range(3)]
+
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("MISS", "HIT")
+    assert compressions == ["br", "gzip"]
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(again.get_data()) == plain.get_data()
+    assert brotli.decompress(first.get_data()) == plain.get_data()
+    assert all(gzip.decompress(z.get_data()) == plain.get_data() for z in zipped)
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in again.headers["Vary"]
+
+
+def test_a_page_of_new_generations_is_compressed_anew(cached_app, content, redis, compressions):
+    path = path_of(content.article())
+    reader = cached_app.test_client()
+    br = {"Accept-Encoding": "br"}
+    reader.get(path, headers=br)
+    assert reader.get(path, headers=br).headers["X-Cache"] == "HIT"
+
+    redis.incr(LIST_GENERATION)  # what an article change does
+    changed = reader.get(path, headers=br)
+
+    assert changed.headers["X-Cache"] == "MISS"
+    assert compressions == ["br", "br"]
+    assert brotli.decompress(changed.get_data()) == reader.get(path).get_data()
+
+
+def test_a_page_that_is_not_kept_is_compressed_for_each_reader(cached_app, content, compressions):
+    path = path_of(content.article()) + "?lang=en"  # sets the language cookie: not kept
+    for _ in range(2):
+        reader = cached_app.test_client()
+        response = reader.get(path, headers={"Accept-Encoding": "br"})
+        assert response.headers["X-Cache"] == "MISS"
+        assert "Set-Cookie" in response.headers
+    assert compressions == ["br", "br"]

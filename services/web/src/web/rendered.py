@@ -18,12 +18,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import redis
 from flask import Flask, Response, current_app, g, request
 
 from web import extensions
+from web.compression import PAGE_VERSION
 from web.fanout import incomplete
 from web.i18n import current_language
 from web.links import PAGE_PARAMETERS, site_root
@@ -48,6 +49,15 @@ class LocalPage:
     generations: str
     body: bytes
     until: float  # time.monotonic() when the Redis copy expires
+    version: str  # generations and the Redis copy's expiry: names this very body
+
+
+class Found(NamedTuple):
+    """A lookup's answer: the page while current, and the generations now."""
+
+    body: bytes | None
+    generations: str | None  # None: Redis did not answer, nothing will be stored
+    version: str | None = None  # of the body found: the same for no other body
 
 
 @dataclass
@@ -57,6 +67,7 @@ class Lookup:
     key: str
     generations: str | None  # None: Redis did not answer, nothing will be stored
     hit: bool
+    version: str | None  # of the page served on a hit
 
 
 class RenderedPageCache:
@@ -78,8 +89,8 @@ class RenderedPageCache:
     def enabled(self) -> bool:
         return self.ttl_s > 0
 
-    def lookup(self, key: str) -> tuple[bytes | None, str | None]:
-        """``(body, generations)``: the page if still current, and the generations now."""
+    def lookup(self, key: str) -> Found:
+        """The page if still current, and the generations now."""
         local = self._local.get(key)
         if local is not None and local.until <= time.monotonic():
             local = None
@@ -92,14 +103,14 @@ class RenderedPageCache:
             if local is not None:
                 if local.generations == generations:
                     self.count("page_hit")
-                    return local.body, generations
+                    return Found(local.body, generations, local.version)
                 with self._lock:
                     self._forget(key)
                 stored = self.client.get(key)  # another worker may have rendered it anew
         except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
             self.count("page_unavailable")
-            return None, None
+            return Found(None, None)
         if stored is not None:
             tag, _, body = stored.partition("\n")
             stored_generations, _, expires = tag.partition(" ")
@@ -108,19 +119,21 @@ class RenderedPageCache:
                 encoded = body.encode()
                 with contextlib.suppress(ValueError):  # stored without an expiry: not kept
                     self._keep(key, generations, encoded, float(expires))
-                return encoded, generations
+                return Found(encoded, generations, f"{key} {stored_generations} {expires}")
         self.count("page_miss")
-        return None, generations
+        return Found(None, generations)
 
-    def store(self, key: str, generations: str, body: bytes) -> None:
-        expires_at = time.time() + self.ttl_s
-        value = f"{generations} {expires_at:.3f}\n{body.decode()}"
+    def store(self, key: str, generations: str, body: bytes) -> str | None:
+        """Keep ``body``; its version, or None when Redis did not take it."""
+        expires = f"{time.time() + self.ttl_s:.3f}"
+        value = f"{generations} {expires}\n{body.decode()}"
         try:
             self.client.set(key, value, ex=self.ttl_s)
         except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
-            return
-        self._keep(key, generations, body, expires_at)
+            return None
+        self._keep(key, generations, body, float(expires))
+        return f"{key} {generations} {expires}"
 
     def _generations(self, lists: str | None, weather: str | None) -> str:
         lists = lists or "0"
@@ -132,9 +145,10 @@ class RenderedPageCache:
         left = min(expires_at - time.time(), self.ttl_s)
         if left <= 0 or len(body) > self.local_bytes:
             return
+        version = f"{key} {generations} {expires_at:.3f}"
         with self._lock:
             self._forget(key)
-            self._local[key] = LocalPage(generations, body, time.monotonic() + left)
+            self._local[key] = LocalPage(generations, body, time.monotonic() + left, version)
             self._local_size += len(body)
             while self._local_size > self.local_bytes:
                 self._forget(next(iter(self._local)))
@@ -168,10 +182,10 @@ def cached_page(varies_by: Callable[[], Any]) -> Callable[[Callable[..., Any]], 
             if not pages.enabled or request.method not in READ_METHODS or not anonymous():
                 return view(*args, **kwargs)
             key = page_key(varies_by())
-            body, generations = pages.lookup(key)
-            g._web_page = Lookup(key, generations, hit=body is not None)
-            if body is not None:
-                return Response(body, mimetype="text/html")
+            found = pages.lookup(key)
+            g._web_page = Lookup(key, found.generations, found.body is not None, found.version)
+            if found.body is not None:
+                return Response(found.body, mimetype="text/html")
             return view(*args, **kwargs)
 
         return wrapper
@@ -203,8 +217,13 @@ def init_app(app: Flask, pages: RenderedPageCache) -> None:
         if lookup is None:
             return response
         response.headers["X-Cache"] = "HIT" if lookup.hit else "MISS"
-        if not lookup.hit and lookup.generations is not None and storable(response):
-            pages.store(lookup.key, lookup.generations, response.get_data())
+        if lookup.generations is None:
+            return response
+        version = lookup.version
+        if not lookup.hit and storable(response):
+            version = pages.store(lookup.key, lookup.generations, response.get_data())
+        if version is not None:  # the body is exactly that page's: compressed once
+            setattr(g, PAGE_VERSION, version)
         return response
 
     # Flask runs an app's after_request hooks last-registered first: at the front of the
