@@ -56,6 +56,9 @@ class Stack:
             "DATABASE_URL": f"sqlite:///{self.work_dir / 'articles.db'}",
             "API_TOKENS": f"bench:{self.token}",
             "PYTHONUNBUFFERED": "1",
+            # As deployed (Compose's .env, the Kubernetes settings): links are written
+            # from the portal's own address, not from each request's Host.
+            "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://localhost:8080"),
         }
         for name in ("articles", "counter", "weather"):
             if (kind, name) in self.servers:
