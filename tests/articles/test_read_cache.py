@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from articles import extensions, queries
 from articles.answer_cache import AnswerCache
+from support.spies import note_calls
 
 
 @pytest.fixture
@@ -22,15 +23,12 @@ def answers(app) -> AnswerCache:
 @pytest.fixture
 def orm_loads(monkeypatch) -> list[int]:
     """Ids of the articles a read had to load through the ORM (a cache miss)."""
-    loads: list[int] = []
-    real = queries.get_article
-
-    def counting(session, article_id, public):
-        loads.append(article_id)
-        return real(session, article_id, public)
-
-    monkeypatch.setattr(queries, "get_article", counting)
-    return loads
+    return note_calls(
+        monkeypatch,
+        queries,
+        "get_article",
+        lambda _session, article_id, *_rest, **_named: article_id,
+    )
 
 
 def test_a_second_read_is_answered_from_the_cache_with_the_same_bytes(

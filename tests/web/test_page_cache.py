@@ -14,6 +14,7 @@ from portalkit.events import WeatherUpdated
 from portalkit.redis_client import connect
 from portalkit.streams import EventBus
 from support.servers import wait_until
+from support.spies import note_calls
 from web.consumer import consumers
 from web.page_data import LIST_GENERATION, WEATHER_GENERATION, PageDataCache
 from web.rendered import PAGE_PREFIX, RenderedPageCache
@@ -355,15 +356,9 @@ def compressions(monkeypatch) -> list[str]:
     """The encodings flask-compress compressed a body into, in order."""
     from flask_compress import flask_compress
 
-    made: list[str] = []
-    compress = flask_compress._compress_data
-
-    def counting(app, data, algorithm):
-        made.append(algorithm)
-        return compress(app, data, algorithm)
-
-    monkeypatch.setattr(flask_compress, "_compress_data", counting)
-    return made
+    return note_calls(
+        monkeypatch, flask_compress, "_compress_data", lambda _app, _data, algorithm: algorithm
+    )
 
 
 def test_a_kept_page_is_compressed_once_per_worker_and_encoding(cached_app, content, compressions):
