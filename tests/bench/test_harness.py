@@ -68,8 +68,21 @@ def test_the_in_process_figures_cover_every_app_it_names():
         "articles-by-slug",
         "articles-search",
         "weather-current",
+        "counter-batch",
     ]
     assert all(float(row.split("|")[2]) > 0 for row in rows)
+    assert "us of CPU a view" in done.stdout
+
+
+def test_the_in_process_profile_names_the_costliest_functions():
+    args = [sys.executable, "-m", "bench.inprocess", "--requests", "30", "--rounds", "1"]
+    args += ["--articles", "0", "--profile", "weather-current", "--sort", "cumulative"]
+
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Ordered by: cumulative time" in done.stderr
+    assert "current_weather" in done.stderr
 
 
 def test_the_photo_figures_are_measured_and_written(tmp_path):
