@@ -7,7 +7,7 @@ from articles_kit import AUTH
 from sqlalchemy import text
 
 from articles import extensions, queries
-from articles.answer_cache import AnswerCache
+from portalkit.answer_cache import AnswerCache
 from support.spies import note_calls
 
 
@@ -126,7 +126,7 @@ def test_the_cache_keeps_within_its_byte_budget_and_forgets_the_least_used():
 
 
 def test_an_entry_is_dropped_after_its_age(monkeypatch):
-    import articles.answer_cache as answer_cache
+    import portalkit.answer_cache as answer_cache
 
     now = [1000.0]
     monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])

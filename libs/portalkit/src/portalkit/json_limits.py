@@ -43,14 +43,12 @@ class _Reading:
         if len(text) > _MAX_DIGITS:
             raise JSONTooComplex(f"an integer has more than {_MAX_DIGITS} digits")
         number = int(text)
-        if not MIN_INT <= number <= MAX_INT:
-            self.out_of_range = True
+        self.out_of_range = self.out_of_range or _out_of_range(number)
         return number
 
     def parse_float(self, text: str) -> float:
-        number = float(text)
-        if not math.isfinite(number):  # 1e999 parses to infinity
-            self.out_of_range = True
+        number = float(text)  # 1e999 parses to infinity
+        self.out_of_range = self.out_of_range or _out_of_range(number)
         return number
 
 

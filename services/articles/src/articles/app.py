@@ -9,13 +9,13 @@ from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from articles import extensions
-from articles.answer_cache import LIST_MAX_AGE_S, AnswerCache
 from articles.api import articles, categories, media, media_files, tags
 from articles.db import Database
 from articles.errors import DomainError
 from articles.media.services import MEDIA_UNAVAILABLE, init_media
 from articles.outbox_metrics import OutboxCollector
 from articles.settings import Settings
+from portalkit.answer_cache import AnswerCache
 from portalkit.api import create_api
 from portalkit.app import flask_app
 from portalkit.http import init_http
@@ -26,6 +26,7 @@ from portalkit.process import start_process
 GATEWAY_PREFIX = "/api/articles"  # where the gateway serves this API
 SERVICE = "articles"
 DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
+LIST_MAX_AGE_S = 10.0  # public lists: a PostgreSQL commit may land behind a later id
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter
 
-from articles.answer_cache import AnswerCache
 from articles.db import Database
+from portalkit.answer_cache import AnswerCache
 from portalkit.extensions import AppSlot
 from portalkit.http import app_metrics
 

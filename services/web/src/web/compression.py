@@ -12,11 +12,10 @@ worker, encoding and version, not once per reader.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import Flask, g
 from flask_compress import Compress
+
+from portalkit.answer_cache import AnswerCache
 
 MIMETYPES = [
     "text/html",
@@ -39,36 +38,19 @@ PAGE_VERSION = "web_page_version"
 
 
 class CompressedPages:
-    """Compressed bodies keyed by encoding and page version, bounded in bytes; the
-    ``get``/``set`` of flask-compress's cache backend. A key without a page version (any
-    other response) is neither looked up nor kept."""
+    """flask-compress's cache backend: compressed bodies by encoding and page version in
+    a per-worker :class:`AnswerCache`. A key without a page version (any other
+    response) is neither looked up nor kept."""
 
     def __init__(self, max_bytes: int = COMPRESSED_PAGE_BYTES) -> None:
-        self.max_bytes = max_bytes
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
+        self.bodies = AnswerCache(max_bytes)
 
     def get(self, key: str) -> bytes | None:
-        if key.endswith(";"):
-            return None
-        with self._lock:
-            body = self._bodies.get(key)
-            if body is not None:
-                self._bodies.move_to_end(key)
-            return body
+        return None if key.endswith(";") else self.bodies.get(key)
 
     def set(self, key: str, body: bytes) -> None:
-        if key.endswith(";") or len(body) > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._bodies:
-                return
-            self._bodies[key] = body
-            self._size += len(body)
-            while self._size > self.max_bytes:
-                _, oldest = self._bodies.popitem(last=False)
-                self._size -= len(oldest)
+        if not key.endswith(";"):
+            self.bodies.put(key, body)
 
 
 def page_version(_request: object) -> str:

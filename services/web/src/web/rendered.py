@@ -9,7 +9,6 @@ only, not for the whole page.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -117,23 +116,26 @@ class RenderedPageCache:
             if stored_generations == generations:
                 self.count("page_hit")
                 encoded = body.encode()
-                with contextlib.suppress(ValueError):  # stored without an expiry: not kept
-                    self._keep(key, generations, encoded, float(expires))
-                return Found(encoded, generations, f"{key} {stored_generations} {expires}")
+                try:
+                    expires_at = float(expires)
+                except ValueError:  # stored without an expiry: neither kept nor named
+                    return Found(encoded, generations)
+                self._keep(key, generations, encoded, expires_at)
+                return Found(encoded, generations, _version(key, generations, expires_at))
         self.count("page_miss")
         return Found(None, generations)
 
     def store(self, key: str, generations: str, body: bytes) -> str | None:
         """Keep ``body``; its version, or None when Redis did not take it."""
-        expires = f"{time.time() + self.ttl_s:.3f}"
-        value = f"{generations} {expires}\n{body.decode()}"
+        expires_at = time.time() + self.ttl_s
+        value = f"{generations} {expires_at:.3f}\n{body.decode()}"
         try:
             self.client.set(key, value, ex=self.ttl_s)
         except redis.RedisError as exc:
             log.warning("page cache unavailable: %s", exc)
             return None
-        self._keep(key, generations, body, float(expires))
-        return f"{key} {generations} {expires}"
+        self._keep(key, generations, body, expires_at)
+        return _version(key, generations, expires_at)
 
     def _generations(self, lists: str | None, weather: str | None) -> str:
         lists = lists or "0"
@@ -145,7 +147,7 @@ class RenderedPageCache:
         left = min(expires_at - time.time(), self.ttl_s)
         if left <= 0 or len(body) > self.local_bytes:
             return
-        version = f"{key} {generations} {expires_at:.3f}"
+        version = _version(key, generations, expires_at)
         with self._lock:
             self._forget(key)
             self._local[key] = LocalPage(generations, body, time.monotonic() + left, version)
@@ -158,6 +160,12 @@ class RenderedPageCache:
         page = self._local.pop(key, None)
         if page is not None:
             self._local_size -= len(page.body)
+
+
+def _version(key: str, generations: str, expires_at: float) -> str:
+    """Names one stored body: its key, its generations and its Redis copy's expiry, as
+    stored (to the millisecond)."""
+    return f"{key} {generations} {expires_at:.3f}"
 
 
 def page_key(varies_by: Any) -> str:

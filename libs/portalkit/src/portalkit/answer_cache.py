@@ -1,4 +1,4 @@
-"""A bounded, per-process LRU of JSON answers (bytes, and the headers that go with them)
+"""A bounded, per-process LRU of answers (bytes, and the headers that go with them)
 by key, each kept at most a while."""
 
 from __future__ import annotations
@@ -6,12 +6,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Hashable
 
 Headers = tuple[tuple[str, str], ...]
 
 MAX_AGE_S = 300.0
-LIST_MAX_AGE_S = 10.0
 
 
 class AnswerCache:
@@ -20,15 +19,15 @@ class AnswerCache:
     def __init__(self, max_bytes: int, max_age_s: float = MAX_AGE_S) -> None:
         self.max_bytes = max_bytes
         self.max_age_s = max_age_s
-        self._items: OrderedDict[tuple[Any, ...], tuple[float, bytes, Headers]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, bytes, Headers]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
+    def get(self, key: Hashable) -> bytes | None:
         answer = self.get_answer(key)
         return answer[0] if answer is not None else None
 
-    def get_answer(self, key: tuple[Any, ...]) -> tuple[bytes, Headers] | None:
+    def get_answer(self, key: Hashable) -> tuple[bytes, Headers] | None:
         """The body kept under ``key`` with its headers."""
         with self._lock:
             item = self._items.get(key)
@@ -41,7 +40,7 @@ class AnswerCache:
             self._items.move_to_end(key)
             return item[1], item[2]
 
-    def put(self, key: tuple[Any, ...], body: bytes, headers: Headers = ()) -> None:
+    def put(self, key: Hashable, body: bytes, headers: Headers = ()) -> None:
         if len(body) > self.max_bytes // 4:
             return  # an outsized answer would push out many ordinary ones
         with self._lock:
