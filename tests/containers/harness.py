@@ -16,6 +16,8 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -150,17 +152,58 @@ class ComposeStack:
         found = self.containers(service)
         return {c["NetworkSettings"]["Networks"][key]["IPAddress"] for c in found}
 
-    def gateway_upstreams(self, request_prefix: str) -> list[str]:
-        """Upstream addresses the gateway used for requests whose id has the prefix."""
+    def gateway_log(self, request_prefix: str) -> list[dict]:
+        """The gateway's access log lines of the requests whose id has the prefix."""
         (gateway,) = self.containers("gateway")
         logs = subprocess.run(
             ["podman", "logs", gateway["Id"]], capture_output=True, text=True, timeout=60
         )
+        return [
+            json.loads(line)
+            for line in (logs.stdout + logs.stderr).splitlines()
+            if f'"request_id":"{request_prefix}' in line
+        ]
+
+    def gateway_upstreams(self, request_prefix: str) -> list[str]:
+        """Upstream addresses the gateway used for requests whose id has the prefix."""
         found = []
-        for line in (logs.stdout + logs.stderr).splitlines():
-            if f'"request_id":"{request_prefix}' in line:
-                found += re.findall(r"(\d+\.\d+\.\d+\.\d+):\d+", json.loads(line)["upstream"])
+        for entry in self.gateway_log(request_prefix):
+            found += re.findall(r"(\d+\.\d+\.\d+\.\d+):\d+", entry["upstream"])
         return found
+
+    def gateway_errors(self, request_prefix: str = "") -> str:
+        """What went wrong where the gateway can tell, for a failing test's message: its
+        last failed or slow requests of the prefix, and its error log."""
+        (gateway,) = self.containers("gateway")
+        logs = subprocess.run(
+            ["podman", "logs", "--tail", "2000", gateway["Id"]],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        failed = []
+        for line in (logs.stdout + logs.stderr).splitlines():
+            if not line.startswith("{"):
+                if "[error]" in line or "[crit]" in line or "[warn]" in line:
+                    failed.append(line)
+                continue
+            entry = json.loads(line)
+            if not entry["request_id"].startswith(request_prefix):
+                continue
+            if entry["status"] >= 400 or float(entry["duration_s"]) > 1:
+                failed.append(line)
+        return "\n".join(failed[-25:]) or "(nothing failed or slow in the gateway's log)"
+
+
+def wait_reading(
+    stack: ComposeStack, loop: RequestLoop, check: Callable[[], object], **timing: float
+) -> object:
+    """``wait_until`` while ``loop`` reads; failing, it says how the reads and the gateway went."""
+    try:
+        return wait_until(check, **timing)
+    except AssertionError as exc:
+        explained = f"{exc}\nreads: {loop.report()}\ngateway:\n{stack.gateway_errors(loop.prefix)}"
+        raise AssertionError(explained) from None
 
 
 class RequestLoop(threading.Thread):
@@ -171,6 +214,7 @@ class RequestLoop(threading.Thread):
         self.base, self.paths, self.prefix = base, paths, request_prefix
         self.done = threading.Event()
         self.sent = 0
+        self.slowest = 0.0
         self.failures: list[str] = []
 
     def run(self) -> None:
@@ -179,6 +223,7 @@ class RequestLoop(threading.Thread):
             path = self.paths[self.sent % len(self.paths)]
             request_id = f"{self.prefix}{self.sent}"
             self.sent += 1
+            started = time.monotonic()
             try:
                 reply = session.get(
                     self.base + path, headers={"X-Request-ID": request_id}, timeout=30
@@ -188,6 +233,13 @@ class RequestLoop(threading.Thread):
                 continue
             if reply.status_code != 200:
                 self.failures.append(f"{request_id} {path}: {reply.status_code} {reply.text[:200]}")
+            self.slowest = max(self.slowest, time.monotonic() - started)
+
+    def report(self) -> str:
+        """How the loop went, for a failing test's message."""
+        shown = "\n".join(self.failures[:10])
+        counts = f"{self.sent} sent, {len(self.failures)} failed, slowest {self.slowest:.1f} s"
+        return f"{counts}\n{shown}"
 
     def stop(self) -> None:
         self.done.set()

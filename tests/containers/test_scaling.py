@@ -7,7 +7,7 @@ import os
 import signal
 
 import pytest
-from harness import RequestLoop, podman
+from harness import RequestLoop, podman, wait_reading
 
 from support.servers import wait_until
 
@@ -38,11 +38,11 @@ def test_scaled_out_replicas_all_serve_and_no_request_fails(stack, published):
         def every_replica_served() -> bool:
             return replicas <= set(stack.gateway_upstreams("scale-"))
 
-        wait_until(every_replica_served, timeout=120, interval=2)
+        wait_reading(stack, loop, every_replica_served, timeout=120, interval=2)
     finally:
         loop.stop()
     print(f"\n  {loop.sent} reads through the gateway while scaling, {len(loop.failures)} failed")
-    assert loop.failures == []
+    assert loop.failures == [], f"{loop.report()}\ngateway:\n{stack.gateway_errors(loop.prefix)}"
 
 
 def test_a_killed_replica_comes_back_healthy_while_the_others_answer(stack, published):
@@ -51,7 +51,7 @@ def test_a_killed_replica_comes_back_healthy_while_the_others_answer(stack, publ
     loop = RequestLoop(stack.url, reads(published), "kill-")
     loop.start()
     try:
-        wait_until(lambda: loop.sent > 20, timeout=60)
+        wait_reading(stack, loop, lambda: loop.sent > 20, timeout=60)
         os.kill(victim["State"]["Pid"], signal.SIGKILL)  # its init: the container dies
 
         def back() -> bool:
@@ -63,10 +63,10 @@ def test_a_killed_replica_comes_back_healthy_while_the_others_answer(stack, publ
                 and state.get("Health", {}).get("Status") == "healthy"
             )
 
-        wait_until(back, timeout=120, interval=1)
+        wait_reading(stack, loop, back, timeout=120, interval=1)
         seen = loop.sent
-        wait_until(lambda: loop.sent > seen + 20, timeout=60)
+        wait_reading(stack, loop, lambda: loop.sent > seen + 20, timeout=60)
     finally:
         loop.stop()
     print(f"\n  {loop.sent} reads through the gateway around the kill, {len(loop.failures)} failed")
-    assert loop.failures == []
+    assert loop.failures == [], f"{loop.report()}\ngateway:\n{stack.gateway_errors(loop.prefix)}"

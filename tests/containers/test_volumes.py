@@ -15,7 +15,9 @@ pytestmark = pytest.mark.timeout(1800)
 
 def test_the_article_and_its_count_survive_down_and_up(stack, published):
     article_id = published.article["id"]
-    views = requests.get(f"{stack.url}/api/views/v1/views/{article_id}", timeout=30).json()
+    reply = requests.get(f"{stack.url}/api/views/v1/views/{article_id}", timeout=30)
+    assert reply.status_code == 200, f"{reply.text}\ngateway:\n{stack.gateway_errors()}"
+    views = reply.json()
     assert views["views"] >= 1
 
     stack.stack("down")
