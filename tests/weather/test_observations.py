@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import redis
 from weather_kit import no_blank
 
 from portalkit.events import WEATHER_STREAM, from_fields
+from support.spies import note_calls
 from weather.conditions import CONDITIONS, condition_for
 from weather.fetcher import Outcome
+from weather.store import STORED_RECHECK_S
 
 FIELDS = {
     "location",
@@ -254,3 +257,58 @@ def test_answers_read_redis_clock_at_most_every_few_seconds_and_agree_with_it(
     monkeypatch.setattr(store, "_answer_base", (store._answer_base[0] - 60, store._answer_base[1]))
     assert abs(store.answer_now() - redis_time()) < 0.05  # read again once the base is old
     assert len(reads) == 2
+
+
+def test_answers_read_the_stored_observation_at_most_once_a_second(
+    client, fetcher, provider, monkeypatch
+):
+    fetcher.fetch("yen-bai")
+    store = fetcher.store
+    reads = note_calls(monkeypatch, store, "latest_stored", lambda slug: slug)
+
+    for _ in range(20):
+        assert client.get("/v1/weather/yen-bai").status_code == 200
+
+    assert reads == ["yen-bai"]  # not one round trip per answer
+    read_at, text = store._recent["yen-bai"]
+    monkeypatch.setitem(store._recent, "yen-bai", (read_at - STORED_RECHECK_S, text))
+    assert client.get("/v1/weather/yen-bai").status_code == 200
+    assert reads == ["yen-bai", "yen-bai"]  # read again once a second has passed
+
+
+def test_an_observation_the_worker_stores_is_answered_within_a_second(
+    client, fetcher, provider, redis_client, monkeypatch
+):
+    provider.set("ok", temperature=15.0)
+    fetcher.fetch("yen-bai")
+    assert client.get("/v1/weather/yen-bai").json["temperature_c"] == 15.0
+    # The worker is another process: it writes Redis, not this process's store.
+    stored = json.loads(redis_client.get("weather:obs:yen-bai"))
+    redis_client.set("weather:obs:yen-bai", json.dumps({**stored, "temperature_c": 21.5}))
+    store = fetcher.store
+
+    soon = client.get("/v1/weather/yen-bai").json["temperature_c"]
+    read_at, text = store._recent["yen-bai"]
+    monkeypatch.setitem(store._recent, "yen-bai", (read_at - STORED_RECHECK_S, text))
+    later = client.get("/v1/weather/yen-bai").json["temperature_c"]
+
+    assert (soon, later) == (15.0, 21.5)
+    provider.set("ok", temperature=9.0)
+    fetcher.fetch("yen-bai", force=True)  # stored by this process: answered at once
+    assert client.get("/v1/weather/yen-bai").json["temperature_c"] == 9.0
+
+
+def test_redis_down_within_the_second_still_answers_the_last_observation(
+    client, fetcher, provider, monkeypatch
+):
+    provider.set("ok", temperature=15.0)
+    fetcher.fetch("yen-bai")
+    assert client.get("/v1/weather/yen-bai").status_code == 200
+
+    def down(slug):
+        raise redis.ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(fetcher.store, "latest_stored", down)
+    reply = client.get("/v1/weather/yen-bai")
+
+    assert reply.status_code == 200 and reply.json["temperature_c"] == 15.0

@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 ANSWER_CLOCK_REFRESH_S = 5.0
 """How often the answering clock (:meth:`WeatherStore.answer_now`) reads Redis' time."""
 
+STORED_RECHECK_S = 1.0
+"""How long the API answers from the observation it last read from Redis
+(:meth:`WeatherStore.recent_stored`). The fetcher stores one every few minutes, so a
+reader sees a new one at most a second late, and a busy API asks Redis once a second
+per place and process instead of once per request."""
+
 PREFIX = "weather"
 READING_FIELDS = tuple(f.name for f in fields(Reading))
 
@@ -100,6 +106,8 @@ class WeatherStore:
         self.history_len = history_len
         self.clock = clock or self.redis_time
         self._answer_base: tuple[float, float] | None = None  # (monotonic, Redis' time)
+        self.stored_recheck_s = STORED_RECHECK_S
+        self._recent: dict[str, tuple[float, str | None]] = {}  # slug -> (monotonic, text)
         self._back_off = client.register_script(_BACK_OFF)
 
     # clock and intervals ----------------------------------------------------------
@@ -210,6 +218,7 @@ class WeatherStore:
             pipe,
         )
         pipe.execute()
+        self._recent.pop(slug, None)
 
     def latest(self, slug: str) -> Observation | None:
         return self.parse(self.latest_stored(slug), slug)
@@ -217,6 +226,17 @@ class WeatherStore:
     def latest_stored(self, slug: str) -> str | None:
         """The latest observation as stored, unparsed (see :meth:`parse`)."""
         return self.client.get(f"{PREFIX}:obs:{slug}")
+
+    def recent_stored(self, slug: str) -> str | None:
+        """:meth:`latest_stored` as read at most ``stored_recheck_s`` seconds ago (what
+        the API answers). A :meth:`save` through this store is seen at once."""
+        now = time.monotonic()
+        kept = self._recent.get(slug)
+        if kept is not None and now - kept[0] < self.stored_recheck_s:
+            return kept[1]
+        text = self.latest_stored(slug)
+        self._recent[slug] = (now, text)
+        return text
 
     def latest_many(self, slugs: list[str]) -> dict[str, Observation | None]:
         if not slugs:

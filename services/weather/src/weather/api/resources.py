@@ -73,7 +73,7 @@ def current_weather(slug: str) -> Any:
     place = fetcher.settings.location(slug)
     if place is None:
         return problem(404, f"no place with the slug {slug!r}; see /v1/locations")
-    stored = fetcher.store.latest_stored(slug)
+    stored = fetcher.store.recent_stored(slug)
     answers = weather_answers()
     obs = None if stored is None else answers.observation(slug, stored)
     if obs is None:
