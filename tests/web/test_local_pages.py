@@ -9,7 +9,7 @@ from flask import Flask
 
 from portalkit.redis_client import connect
 from web.page_data import LIST_GENERATION, WEATHER_GENERATION, PageDataCache
-from web.rendered import PAGE_PREFIX, RenderedPageCache
+from web.rendered import GENERATIONS_RECHECK_S, PAGE_PREFIX, RenderedPageCache
 
 PAGE = "<p>Trang chủ — Yên Bái</p>".encode()
 
@@ -42,8 +42,8 @@ def context():
         yield
 
 
-def pages(client, ttl_s=60, local_bytes=1024 * 1024) -> RenderedPageCache:
-    cache = RenderedPageCache(PageDataCache(client), ttl_s=ttl_s, local_bytes=local_bytes)
+def pages(client, ttl_s=60, local_bytes=1024 * 1024, recheck_s=GENERATIONS_RECHECK_S):
+    cache = RenderedPageCache(PageDataCache(client), ttl_s, local_bytes, recheck_s)
     cache.client = Recording(client)
     return cache
 
@@ -54,14 +54,18 @@ def stored(cache: RenderedPageCache, key: str, page: bytes = PAGE) -> None:
     cache.store(key, generations, page)
 
 
-def test_a_page_kept_in_the_worker_costs_redis_the_generations_only(redis, context):
-    cache = pages(redis)
+def test_a_page_kept_in_the_worker_costs_redis_nothing_then_the_generations_only(redis, context):
+    cache = pages(redis, recheck_s=3600)  # whatever the machine's speed
     stored(cache, PAGE_PREFIX + "home")
     cache.client.mgets.clear()
 
-    body = cache.lookup(PAGE_PREFIX + "home").body
+    soon = cache.lookup(PAGE_PREFIX + "home").body
+    asked_soon = list(cache.client.mgets)
+    cache.generations_recheck_s = 0  # the generations read are now too old to trust
+    later = cache.lookup(PAGE_PREFIX + "home").body
 
-    assert body == PAGE
+    assert soon == later == PAGE
+    assert asked_soon == []
     assert cache.client.mgets == [(LIST_GENERATION, WEATHER_GENERATION)]
 
 
@@ -70,7 +74,8 @@ def test_another_worker_reads_the_redis_copy_then_keeps_its_own(redis, context):
     other = pages(redis)
 
     assert other.lookup(PAGE_PREFIX + "home")[0] == PAGE
-    assert other.client.mgets[-1][0] == PAGE_PREFIX + "home"
+    assert other.client.mgets == [(PAGE_PREFIX + "home", LIST_GENERATION, WEATHER_GENERATION)]
+    time.sleep(GENERATIONS_RECHECK_S)
     assert other.lookup(PAGE_PREFIX + "home")[0] == PAGE
     assert other.client.mgets[-1] == (LIST_GENERATION, WEATHER_GENERATION)
 
@@ -81,8 +86,21 @@ def test_a_changed_generation_is_a_miss_for_the_kept_page_too(redis, context, ge
     stored(cache, PAGE_PREFIX + "home")
 
     redis.incr(generation)
+    time.sleep(GENERATIONS_RECHECK_S)
 
     assert cache.lookup(PAGE_PREFIX + "home")[0] is None
+
+
+def test_a_changed_generation_reaches_the_worker_once_its_read_is_a_recheck_old(redis, context):
+    cache = pages(redis, recheck_s=3600)  # whatever the machine's speed
+    stored(cache, PAGE_PREFIX + "home")
+    redis.incr(LIST_GENERATION)
+
+    within = cache.lookup(PAGE_PREFIX + "home")[0]  # the generations read a moment ago
+    cache.generations_recheck_s = 0
+    after = cache.lookup(PAGE_PREFIX + "home")[0]
+
+    assert (within, after) == (PAGE, None)
 
 
 def test_a_kept_page_expires_with_its_redis_copy(redis, context):

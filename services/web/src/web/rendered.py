@@ -3,8 +3,8 @@
 A page is stored with the list and weather generations it was rendered at and served
 only while both are current, so nothing is ever deleted (docs/design-notes.md). Each
 worker also keeps the pages it served last (``LOCAL_PAGE_BYTES`` of them), encoded,
-until the Redis copy expires: a hit on one of them asks Redis for the two generations
-only, not for the whole page.
+until the Redis copy expires, and the generations it read last for
+``GENERATIONS_RECHECK_S``: a hit on a kept page within that time asks Redis nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ PAGE_PREFIX = PREFIX + "page:"
 READ_METHODS = ("GET", "HEAD")
 LOCAL_PAGE_BYTES = 4 * 1024 * 1024
 """The most page bytes a worker keeps beside Redis' copies (the oldest go first)."""
+GENERATIONS_RECHECK_S = 0.5
+"""How long a worker trusts the generations it read last: an article or weather event
+reaches the pages at most this much later than the web's consumer records it, and a
+busy worker asks Redis for them twice a second instead of on every hit."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,11 @@ class RenderedPageCache:
     time it expires; the last ones served are also kept in the worker."""
 
     def __init__(
-        self, cache: PageDataCache, ttl_s: int, local_bytes: int = LOCAL_PAGE_BYTES
+        self,
+        cache: PageDataCache,
+        ttl_s: int,
+        local_bytes: int = LOCAL_PAGE_BYTES,
+        generations_recheck_s: float = GENERATIONS_RECHECK_S,
     ) -> None:
         self.client = cache.client  # the page data's Redis, and its lookup counter
         self.count = cache.count
@@ -83,6 +91,8 @@ class RenderedPageCache:
         self._local: dict[str, LocalPage] = {}
         self._local_size = 0
         self._lock = threading.Lock()
+        self.generations_recheck_s = generations_recheck_s
+        self._read: tuple[float, str, str] | None = None  # (monotonic, lists, generations)
 
     @property
     def enabled(self) -> bool:
@@ -94,11 +104,15 @@ class RenderedPageCache:
         if local is not None and local.until <= time.monotonic():
             local = None
         try:
-            if local is None:
+            generations = self._recent_generations()
+            if generations is not None:  # read less than a recheck ago
+                stored = None if local is not None else self.client.get(key)
+            elif local is None:
                 stored, lists, weather = self.client.mget(key, LIST_GENERATION, WEATHER_GENERATION)
+                generations = self._generations(lists, weather)
             else:  # the worker's copy: only the generations are asked
                 lists, weather = self.client.mget(LIST_GENERATION, WEATHER_GENERATION)
-            generations = self._generations(lists, weather)
+                generations = self._generations(lists, weather)
             if local is not None:
                 if local.generations == generations:
                     self.count("page_hit")
@@ -138,9 +152,20 @@ class RenderedPageCache:
         return _version(key, generations, expires_at)
 
     def _generations(self, lists: str | None, weather: str | None) -> str:
+        """The generations as just read from Redis, kept for the next requests."""
         lists = lists or "0"
         use_list_generation(lists)
-        return f"{lists}:{weather or '0'}"
+        generations = f"{lists}:{weather or '0'}"
+        self._read = (time.monotonic(), lists, generations)
+        return generations
+
+    def _recent_generations(self) -> str | None:
+        """The generations read less than ``generations_recheck_s`` ago, or None."""
+        read = self._read
+        if read is None or time.monotonic() - read[0] >= self.generations_recheck_s:
+            return None
+        use_list_generation(read[1])
+        return read[2]
 
     def _keep(self, key: str, generations: str, body: bytes, expires_at: float) -> None:
         """Keep the page in this worker until its Redis copy expires (a wall-clock time)."""
