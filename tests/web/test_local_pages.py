@@ -114,6 +114,63 @@ def test_a_kept_page_expires_with_its_redis_copy(redis, context):
     assert redis.get(PAGE_PREFIX + "home") is None
 
 
+NEW_PAGE = "<p>Trang chủ — bản mới</p>".encode()
+
+
+def expired(redis) -> RenderedPageCache:
+    """A worker whose copy of the home page has just expired with its Redis copy."""
+    cache = pages(redis, ttl_s=1)
+    stored(cache, PAGE_PREFIX + "home")
+    time.sleep(1.2)
+    assert redis.get(PAGE_PREFIX + "home") is None
+    return cache
+
+
+def test_while_one_request_renders_an_expired_page_the_others_get_the_expired_copy(
+    redis, context
+):
+    cache = expired(redis)
+
+    renders = cache.lookup(PAGE_PREFIX + "home")
+    meanwhile = [cache.lookup(PAGE_PREFIX + "home")[0] for _ in range(3)]
+    cache.store(PAGE_PREFIX + "home", renders.generations, NEW_PAGE)
+    cache.rendered(PAGE_PREFIX + "home")
+    after = cache.lookup(PAGE_PREFIX + "home")[0]
+
+    assert renders.body is None  # this request renders the page anew
+    assert meanwhile == [PAGE, PAGE, PAGE]
+    assert after == NEW_PAGE
+
+
+def test_an_expired_copy_of_old_generations_is_never_served(redis, context):
+    cache = expired(redis)
+    redis.incr(LIST_GENERATION)
+    cache.generations_recheck_s = 0
+
+    renders = cache.lookup(PAGE_PREFIX + "home")
+    meanwhile = cache.lookup(PAGE_PREFIX + "home")
+
+    assert renders.body is None and meanwhile.body is None
+
+
+def test_a_render_that_kept_nothing_lets_the_next_request_render(redis, context):
+    cache = expired(redis)
+
+    assert cache.lookup(PAGE_PREFIX + "home").body is None
+    cache.rendered(PAGE_PREFIX + "home")  # e.g. a part was missing: the page was not kept
+
+    assert cache.lookup(PAGE_PREFIX + "home").body is None
+
+
+def test_a_render_that_never_ends_lets_another_render_after_the_grace(redis, context):
+    cache = expired(redis)
+    assert cache.lookup(PAGE_PREFIX + "home").body is None
+
+    cache.render_grace_s = 0  # the first render began longer ago than the grace
+
+    assert cache.lookup(PAGE_PREFIX + "home").body is None
+
+
 def test_a_worker_keeps_at_most_its_bytes_the_oldest_page_going_first(redis, context):
     cache = pages(redis, local_bytes=3 * len(PAGE))
     for name in ("a", "b", "c", "d"):

@@ -5,6 +5,8 @@ only while both are current, so nothing is ever deleted (docs/design-notes.md). 
 worker also keeps the pages it served last (``LOCAL_PAGE_BYTES`` of them), encoded,
 until the Redis copy expires, and the generations it read last for
 ``GENERATIONS_RECHECK_S``: a hit on a kept page within that time asks Redis nothing.
+When a busy page expires, one request of the worker renders it anew while the others
+are served the expired copy, as long as its generations are current.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ PAGE_PREFIX = PREFIX + "page:"
 READ_METHODS = ("GET", "HEAD")
 LOCAL_PAGE_BYTES = 4 * 1024 * 1024
 """The most page bytes a worker keeps beside Redis' copies (the oldest go first)."""
+RENDER_GRACE_S = 10.0
+"""How long a worker's expired copy of a page may be served, its generations still
+current, while one of its requests renders the page anew: one render per worker when a
+busy page expires, not one per waiting reader. Past it, the next request renders."""
 GENERATIONS_RECHECK_S = 0.5
 """How long a worker trusts the generations it read last: an article or weather event
 reaches the pages at most this much later than the web's consumer records it, and a
@@ -92,6 +98,8 @@ class RenderedPageCache:
         self._local_size = 0
         self._lock = threading.Lock()
         self.generations_recheck_s = generations_recheck_s
+        self.render_grace_s = RENDER_GRACE_S
+        self._rendering: dict[str, float] = {}  # key -> monotonic time its render began
         self._read: tuple[float, str, str] | None = None  # (monotonic, lists, generations)
 
     @property
@@ -101,8 +109,9 @@ class RenderedPageCache:
     def lookup(self, key: str) -> Found:
         """The page if still current, and the generations now."""
         local = self._local.get(key)
+        expired = None
         if local is not None and local.until <= time.monotonic():
-            local = None
+            expired, local = local, None
         try:
             generations = self._recent_generations()
             if generations is not None:  # read less than a recheck ago
@@ -136,8 +145,26 @@ class RenderedPageCache:
                     return Found(encoded, generations)
                 self._keep(key, generations, encoded, expires_at)
                 return Found(encoded, generations, _version(key, generations, expires_at))
+        if expired is not None and expired.generations == generations and self._rendered(key):
+            self.count("page_stale")  # another request of this worker renders it anew
+            return Found(expired.body, generations, expired.version)
         self.count("page_miss")
         return Found(None, generations)
+
+    def _rendered(self, key: str) -> bool:
+        """Whether another request of this worker is rendering ``key`` anew; if none is
+        (or it began ``render_grace_s`` ago), this request is the one that does."""
+        now = time.monotonic()
+        with self._lock:
+            began = self._rendering.get(key)
+            if began is not None and now - began < self.render_grace_s:
+                return True
+            self._rendering[key] = now
+            return False
+
+    def rendered(self, key: str) -> None:
+        """The request rendering ``key`` is done, whether its page was kept or not."""
+        self._rendering.pop(key, None)
 
     def store(self, key: str, generations: str, body: bytes) -> str | None:
         """Keep ``body``; its version, or None when Redis did not take it."""
@@ -253,8 +280,10 @@ def init_app(app: Flask, pages: RenderedPageCache) -> None:
         if lookup.generations is None:
             return response
         version = lookup.version
-        if not lookup.hit and storable(response):
-            version = pages.store(lookup.key, lookup.generations, response.get_data())
+        if not lookup.hit:
+            if storable(response):
+                version = pages.store(lookup.key, lookup.generations, response.get_data())
+            pages.rendered(lookup.key)
         if version is not None:  # the body is exactly that page's: compressed once
             setattr(g, PAGE_VERSION, version)
         return response
