@@ -126,9 +126,7 @@ def expired(redis) -> RenderedPageCache:
     return cache
 
 
-def test_while_one_request_renders_an_expired_page_the_others_get_the_expired_copy(
-    redis, context
-):
+def test_while_one_request_renders_an_expired_page_the_others_get_the_expired_copy(redis, context):
     cache = expired(redis)
 
     renders = cache.lookup(PAGE_PREFIX + "home")
