@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from articles_kit import AUTH
 from sqlalchemy import text
 
-from articles import extensions, queries
+from articles import extensions, queries, versions
 from portalkit.answer_cache import AnswerCache
 from support.spies import note_calls
 
@@ -237,3 +239,91 @@ def test_an_invalid_query_is_never_stored(client, make_article, list_queries):
         assert client.get("/v1/articles?per_page=1000").status_code == 422
         assert client.get("/v1/articles?page=0").status_code == 422
     assert client.get("/v1/articles?status=draft").status_code == 401
+
+
+@pytest.fixture
+def version_reads(monkeypatch) -> Callable[[], int]:
+    """How many times reads asked the database for an article's current version."""
+    by_id = note_calls(monkeypatch, versions, "version_by_id", lambda _c, article_id: article_id)
+    by_slug = note_calls(monkeypatch, versions, "version_by_slug", lambda _c, slug: slug)
+    return lambda: len(by_id) + len(by_slug)
+
+
+def test_public_reads_ask_for_the_version_once_per_recheck(
+    app, client, make_article, answers, version_reads
+):
+    article = make_article()
+    recent = extensions.recent_versions(app)
+    recent.recheck_s = 3600  # whatever the machine's speed
+    paths = [f"/v1/articles/{article['id']}", f"/v1/articles/by-slug/{article['slug']}"]
+
+    replies = [client.get(path) for path in paths * 10]
+    asked_within = version_reads()
+    recent.recheck_s = 0  # the versions read are now too old to trust
+    again = client.get(paths[0])
+
+    assert {reply.status_code for reply in replies} == {200}
+    assert asked_within == 2  # once by id, once by slug
+    assert version_reads() == 3 and again.data == replies[0].data
+
+
+def test_readers_who_may_see_drafts_always_ask_for_the_version(
+    app, client, make_article, answers, version_reads
+):
+    article = make_article()
+    extensions.recent_versions(app).recheck_s = 3600
+
+    for _ in range(3):
+        assert client.get(f"/v1/articles/{article['id']}", headers=AUTH).status_code == 200
+
+    assert version_reads() == 3
+
+
+def test_a_change_made_by_another_process_is_read_once_the_version_is_a_recheck_old(
+    app, client, db, make_article, answers
+):
+    article = make_article()
+    recent = extensions.recent_versions(app)
+    recent.recheck_s = 3600
+    path = f"/v1/articles/by-slug/{article['slug']}"
+    assert client.get(path).status_code == 200
+    with db.engine.begin() as connection:  # e.g. the scheduler unpublishing it elsewhere
+        connection.execute(
+            text("UPDATE articles SET status = 'draft', version = version + 1 WHERE id = :id"),
+            {"id": article["id"]},
+        )
+
+    within = client.get(path).status_code
+    recent.recheck_s = 0
+    after = client.get(path).status_code
+
+    assert (within, after) == (200, 404)
+
+
+def test_a_write_through_this_process_is_read_at_once_whatever_it_changed(
+    app, client, make_article, answers
+):
+    article = make_article()
+    extensions.recent_versions(app).recheck_s = 3600
+    path = f"/v1/articles/{article['id']}"
+    assert client.get(path).status_code == 200
+
+    client.patch(path, json={"status": "draft"}, headers=AUTH)
+
+    assert client.get(path).status_code == 404
+
+
+def test_a_client_that_asks_for_the_current_version_is_answered_it_at_once(
+    app, client, db, make_article, answers
+):
+    article = make_article()
+    extensions.recent_versions(app).recheck_s = 3600
+    path = f"/v1/articles/{article['id']}"
+    assert client.get(path).status_code == 200
+    with db.engine.begin() as connection:  # another process unpublishes it
+        connection.execute(
+            text("UPDATE articles SET status = 'draft', version = version + 1 WHERE id = :id"),
+            {"id": article["id"]},
+        )
+
+    assert client.get(path, headers={"Cache-Control": "no-cache"}).status_code == 404

@@ -25,6 +25,7 @@ class Exchange:
     status: int
     sent_id: str | None
     echoed_id: str | None
+    cache_control: str | None = None
 
 
 class Forwarder:
@@ -82,6 +83,7 @@ class Forwarder:
                         reply.status_code,
                         self.headers.get("X-Request-ID"),
                         reply.headers.get("X-Request-ID"),
+                        self.headers.get("Cache-Control"),
                     )
                 )
                 self.send_response(reply.status_code)

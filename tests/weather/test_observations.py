@@ -312,3 +312,17 @@ def test_redis_down_within_the_second_still_answers_the_last_observation(
     reply = client.get("/v1/weather/yen-bai")
 
     assert reply.status_code == 200 and reply.json["temperature_c"] == 15.0
+
+
+def test_a_client_that_asks_for_the_current_reading_is_answered_it_at_once(
+    client, fetcher, provider, redis_client
+):
+    provider.set("ok", temperature=15.0)
+    fetcher.fetch("yen-bai")
+    assert client.get("/v1/weather/yen-bai").json["temperature_c"] == 15.0
+    stored = json.loads(redis_client.get("weather:obs:yen-bai"))
+    redis_client.set("weather:obs:yen-bai", json.dumps({**stored, "temperature_c": 21.5}))
+
+    current = client.get("/v1/weather/yen-bai", headers={"Cache-Control": "no-cache"})
+
+    assert current.json["temperature_c"] == 21.5

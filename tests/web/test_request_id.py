@@ -55,3 +55,20 @@ def test_a_page_passes_its_request_id_to_every_api_it_calls(web_process, forward
         assert calls, f"the page called {name} for nothing"
         ids = {(call.sent_id, call.echoed_id) for call in calls}
         assert ids == {("reader-page-0042", "reader-page-0042")}, (name, calls)
+
+
+def test_what_the_web_keeps_it_asks_the_apis_for_as_current(web_process, forwarders, content):
+    """The web keeps what it reads until an event says it changed, so it must not be
+    given what an API process read a moment before that change."""
+    item = content.feature
+    for forwarder in forwarders.values():
+        forwarder.forget()
+
+    page = requests.get(
+        f"{web_process}/{item['category']['slug']}/{item['slug']}-{item['id']}.html"
+    )
+
+    assert page.status_code == 200
+    for name, forwarder in forwarders.items():
+        gets = [call for call in forwarder.exchanges if call.method == "GET"]
+        assert gets and {call.cache_control for call in gets} == {"no-cache"}, (name, gets)

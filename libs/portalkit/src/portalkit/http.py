@@ -184,6 +184,16 @@ def _buffer_chunked_body(limit: int) -> bool:
     return False
 
 
+def fresh_requested() -> bool:
+    """The client asked for the current state, not one a process read a moment ago:
+    ``Cache-Control: no-cache`` or ``max-age=0`` (what the web sends when it fills its
+    own caches, which events invalidate)."""
+    if "HTTP_CACHE_CONTROL" not in request.environ:
+        return False
+    control = request.cache_control
+    return bool(control.no_cache) or control.max_age == 0
+
+
 def json_bytes(data: Any) -> bytes:
     """``data`` as the app's ``jsonify`` writes it (compact, newline-terminated), as bytes:
     for answers that are kept and sent again."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from prometheus_client import Counter
 
 from articles.db import Database
+from articles.versions import RecentVersions
 from portalkit.answer_cache import AnswerCache
 from portalkit.extensions import AppSlot
 from portalkit.http import app_metrics
@@ -12,6 +13,8 @@ from portalkit.http import app_metrics
 database = AppSlot[Database]("articles.database")
 article_answers = AppSlot[AnswerCache]("articles.article_answers")
 """Answers to reads of one article, by its version."""
+recent_versions = AppSlot[RecentVersions]("articles.recent_versions")
+"""The published versions public reads found lately (one query per half second)."""
 list_answers = AppSlot[AnswerCache]("articles.list_answers")
 """Answers to public lists and searches, by the public generation and the query."""
 writes_metric = AppSlot[Counter]("articles.writes_metric")
@@ -19,7 +22,10 @@ reads_metric = AppSlot[Counter]("articles.reads_metric")
 
 
 def count_write(operation: str) -> None:
-    """Count a committed write in ``articles_writes_total``."""
+    """Count a committed write in ``articles_writes_total``. Whatever it changed (an
+    article, a photo it shows, a category), public reads in this process ask the
+    database for the current version again at once."""
+    recent_versions().clear()
     app_metrics().child(writes_metric(), operation).inc()
 
 

@@ -51,6 +51,9 @@ class ApiClient:
                 timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s),
                 user_agent=USER_AGENT,
             )
+            # What the web reads it keeps until an event says it changed: it asks for the
+            # current state, never what an API process read a moment before the change.
+            session.headers["Cache-Control"] = "no-cache"
             self._local.session = session
         return session
 

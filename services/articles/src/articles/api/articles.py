@@ -238,7 +238,9 @@ class ArticleById(MethodView):
         """One article, with an ``ETag``; ``If-None-Match`` answers 304 when unchanged."""
         _check_id(article_id)
         try:
-            return cached.article_answer(partial(versions.version_by_id, article_id=article_id))
+            return cached.article_answer(
+                partial(versions.version_by_id, article_id=article_id), ("id", article_id)
+            )
         except cached.Gone:
             raise _not_found(f"article has the id {article_id}") from None
 
@@ -301,7 +303,7 @@ class ArticleBySlug(MethodView):
             raise _not_found(f"article has the slug {slug!r}")
         try:
             return cached.article_answer(
-                lambda connection: versions.version_by_slug(connection, slug)
+                lambda connection: versions.version_by_slug(connection, slug), ("slug", slug)
             )
         except cached.Gone:
             raise _not_found(f"article has the slug {slug!r}") from None

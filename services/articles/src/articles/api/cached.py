@@ -7,7 +7,7 @@ list's by the public generation (docs/design-notes.md, "The articles read cache"
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Response, request
@@ -16,11 +16,17 @@ from sqlalchemy.engine import Connection
 from articles import queries, versions
 from articles.api.schemas import ArticleSchema
 from articles.categories import CategoryTree
-from articles.extensions import article_answers, count_read, database, list_answers
+from articles.extensions import (
+    article_answers,
+    count_read,
+    database,
+    list_answers,
+    recent_versions,
+)
 from articles.representation import article_dict, etag
 from articles.versions import ArticleVersion
 from portalkit.auth import has_scope
-from portalkit.http import json_answer, json_bytes
+from portalkit.http import fresh_requested, json_answer, json_bytes
 from portalkit.scopes import DRAFTS_READ
 
 VersionOf = Callable[[Connection], ArticleVersion | None]
@@ -30,12 +36,17 @@ class Gone(Exception):
     """The article is not there for this reader (the resource answers 404)."""
 
 
-def article_answer(version_of: VersionOf) -> Response:
+def article_answer(version_of: VersionOf, asked: Hashable) -> Response:
     """One article's answer with its ``ETag`` (304 when ``If-None-Match`` has it): from the
-    cache when it holds the current version, else built from the ORM and kept."""
-    with database().single_read() as connection:
-        current = version_of(connection)
+    cache when it holds the current version, else built from the ORM and kept.
+    ``asked`` names the article as the reader asked for it (by id or by slug)."""
     public = not has_scope(DRAFTS_READ)
+    current = recent_versions().get(asked) if public and not fresh_requested() else None
+    if current is None:
+        with database().single_read() as connection:
+            current = version_of(connection)
+        if public and current is not None and current.status == "published":
+            recent_versions().put(asked, current)
     if current is None or (public and current.status != "published"):
         raise Gone
     tag = f'"{current.id}-{current.version}"'

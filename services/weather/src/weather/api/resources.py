@@ -9,7 +9,7 @@ from werkzeug.routing import BaseConverter
 
 from portalkit.api import Blueprint, scoped
 from portalkit.auth import require_scope
-from portalkit.http import json_answer, json_bytes
+from portalkit.http import fresh_requested, json_answer, json_bytes
 from portalkit.problems import problem
 from portalkit.scopes import WEATHER_REFRESH
 from weather.api.schemas import LocationListSchema, RefreshSchema, WeatherSchema
@@ -73,7 +73,8 @@ def current_weather(slug: str) -> Any:
     place = fetcher.settings.location(slug)
     if place is None:
         return problem(404, f"no place with the slug {slug!r}; see /v1/locations")
-    stored = fetcher.store.recent_stored(slug)
+    store = fetcher.store
+    stored = store.latest_stored(slug) if fresh_requested() else store.recent_stored(slug)
     answers = weather_answers()
     obs = None if stored is None else answers.observation(slug, stored)
     if obs is None:
