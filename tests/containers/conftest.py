@@ -3,7 +3,7 @@
 One stack serves the whole folder (bringing it up takes minutes): its .env is generated
 with random secrets, the gateway published on a free loopback port, and the weather
 worker pointed at a fake Open-Meteo on this host. The tests run in file order and the
-last one takes the stack down and up again.
+last one takes the stack down and up again; after it, the stack goes down for good.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
@@ -52,13 +53,31 @@ def stack(tmp_path_factory, provider) -> ComposeStack:
     stack.token = token
     stack.stack("down", "--volumes", "--remove-orphans")  # what a run cut short left
     started = time.monotonic()
+    _up.append(stack)
     try:
         stack.stack("up", "--local-images")
         wait_healthy(stack)
         print(f"\nimages built and the stack healthy in {time.monotonic() - started:.0f} s")
         yield stack
     finally:
-        stack.stack("down", "--volumes", "--remove-orphans")
+        _take_down()
+
+
+_up: list[ComposeStack] = []
+"""The stack while it runs (one at most)."""
+HERE = Path(__file__).parent
+
+
+def _take_down() -> None:
+    while _up:
+        _up.pop().stack("down", "--volumes", "--remove-orphans")
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After this folder's last test the stack goes down, not at the end of the whole
+    session: the rest of the suite runs without a dozen containers and their checks."""
+    if nextitem is None or not nextitem.path.is_relative_to(HERE):
+        _take_down()
 
 
 @pytest.fixture(scope="session")
