@@ -270,8 +270,8 @@ def test_answers_read_the_stored_observation_at_most_once_a_second(
         assert client.get("/v1/weather/yen-bai").status_code == 200
 
     assert reads == ["yen-bai"]  # not one round trip per answer
-    read_at, text = store._recent["yen-bai"]
-    monkeypatch.setitem(store._recent, "yen-bai", (read_at - STORED_RECHECK_S, text))
+    read_at, text = store._recent._kept["yen-bai"]
+    monkeypatch.setitem(store._recent._kept, "yen-bai", (read_at - STORED_RECHECK_S, text))
     assert client.get("/v1/weather/yen-bai").status_code == 200
     assert reads == ["yen-bai", "yen-bai"]  # read again once a second has passed
 
@@ -288,8 +288,8 @@ def test_an_observation_the_worker_stores_is_answered_within_a_second(
     store = fetcher.store
 
     soon = client.get("/v1/weather/yen-bai").json["temperature_c"]
-    read_at, text = store._recent["yen-bai"]
-    monkeypatch.setitem(store._recent, "yen-bai", (read_at - STORED_RECHECK_S, text))
+    read_at, text = store._recent._kept["yen-bai"]
+    monkeypatch.setitem(store._recent._kept, "yen-bai", (read_at - STORED_RECHECK_S, text))
     later = client.get("/v1/weather/yen-bai").json["temperature_c"]
 
     assert (soon, later) == (15.0, 21.5)

@@ -15,7 +15,7 @@ from articles.errors import DomainError
 from articles.media.services import MEDIA_UNAVAILABLE, init_media
 from articles.outbox_metrics import OutboxCollector
 from articles.settings import Settings
-from articles.versions import RecentVersions
+from articles.versions import VERSION_RECHECK_S
 from portalkit.answer_cache import AnswerCache
 from portalkit.api import create_api
 from portalkit.app import flask_app
@@ -23,6 +23,7 @@ from portalkit.http import init_http
 from portalkit.metrics import Metrics
 from portalkit.problems import problem
 from portalkit.process import start_process
+from portalkit.recent import RecentReads
 
 GATEWAY_PREFIX = "/api/articles"  # where the gateway serves this API
 SERVICE = "articles"
@@ -79,7 +80,7 @@ def _init_extensions(app: Flask, settings: Settings, metrics: Metrics) -> None:
         ),
     )
     extensions.article_answers.init_app(app, AnswerCache(settings.read_cache_bytes))
-    extensions.recent_versions.init_app(app, RecentVersions())
+    extensions.recent_versions.init_app(app, RecentReads(VERSION_RECHECK_S))
     extensions.list_answers.init_app(
         app, AnswerCache(settings.read_cache_bytes // 4, max_age_s=LIST_MAX_AGE_S)
     )

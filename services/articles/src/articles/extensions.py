@@ -5,15 +5,16 @@ from __future__ import annotations
 from prometheus_client import Counter
 
 from articles.db import Database
-from articles.versions import RecentVersions
+from articles.versions import ArticleVersion
 from portalkit.answer_cache import AnswerCache
 from portalkit.extensions import AppSlot
 from portalkit.http import app_metrics
+from portalkit.recent import RecentReads
 
 database = AppSlot[Database]("articles.database")
 article_answers = AppSlot[AnswerCache]("articles.article_answers")
 """Answers to reads of one article, by its version."""
-recent_versions = AppSlot[RecentVersions]("articles.recent_versions")
+recent_versions = AppSlot[RecentReads[ArticleVersion | None]]("articles.recent_versions")
 """The published versions public reads found lately (one query per half second)."""
 list_answers = AppSlot[AnswerCache]("articles.list_answers")
 """Answers to public lists and searches, by the public generation and the query."""
@@ -25,7 +26,7 @@ def count_write(operation: str) -> None:
     """Count a committed write in ``articles_writes_total``. Whatever it changed (an
     article, a photo it shows, a category), public reads in this process ask the
     database for the current version again at once."""
-    recent_versions().clear()
+    recent_versions().forget()
     app_metrics().child(writes_metric(), operation).inc()
 
 

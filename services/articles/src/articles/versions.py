@@ -3,8 +3,6 @@ answer is used; and the generation of what the public can see (docs/design-notes
 
 from __future__ import annotations
 
-import time
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,35 +28,11 @@ class ArticleVersion:
 
 
 VERSION_RECHECK_S = 0.5
-"""How long a public read trusts the published version it read (:class:`RecentVersions`)."""
-RECENT_VERSIONS_MAX = 10_000
-
-
-class RecentVersions:
-    """The published versions public reads found, by what was asked (an id or a slug),
-    each trusted for ``VERSION_RECHECK_S``: a busy article's readers cost the database
-    one query every half second per process, not one each. A write through this
-    process forgets them all at once; one through another process (or a scheduled
-    change) reaches public readers at most half a second later. Readers who may see
-    drafts always ask the database."""
-
-    def __init__(self, recheck_s: float = VERSION_RECHECK_S) -> None:
-        self.recheck_s = recheck_s
-        self._kept: dict[Hashable, tuple[float, ArticleVersion]] = {}
-
-    def get(self, asked: Hashable) -> ArticleVersion | None:
-        kept = self._kept.get(asked)
-        if kept is None or time.monotonic() - kept[0] >= self.recheck_s:
-            return None
-        return kept[1]
-
-    def put(self, asked: Hashable, current: ArticleVersion) -> None:
-        if len(self._kept) >= RECENT_VERSIONS_MAX:  # many slugs asked once: start over
-            self._kept = {}
-        self._kept[asked] = (time.monotonic(), current)
-
-    def clear(self) -> None:
-        self._kept = {}
+"""How long a public read trusts the published version it found, per process
+(``extensions.recent_versions``): a busy article's readers cost the database one query
+every half second per process, not one each. A write through the process forgets them
+all at once; one through another process (or a scheduled change) reaches public
+readers at most half a second later. Readers who may see drafts always ask."""
 
 
 _COLUMNS = (Article.id, Article.version, Article.status, Article.updated_at)

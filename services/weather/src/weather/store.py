@@ -23,6 +23,7 @@ from typing import Any
 import redis
 
 from portalkit.events import WeatherUpdated
+from portalkit.recent import RecentReads
 from portalkit.streams import EventBus
 from weather.backoff import WINDOWS_S
 from weather.providers import Reading
@@ -106,8 +107,7 @@ class WeatherStore:
         self.history_len = history_len
         self.clock = clock or self.redis_time
         self._answer_base: tuple[float, float] | None = None  # (monotonic, Redis' time)
-        self.stored_recheck_s = STORED_RECHECK_S
-        self._recent: dict[str, tuple[float, str | None]] = {}  # slug -> (monotonic, text)
+        self._recent = RecentReads[str | None](STORED_RECHECK_S)  # by place slug
         self._back_off = client.register_script(_BACK_OFF)
 
     # clock and intervals ----------------------------------------------------------
@@ -218,7 +218,7 @@ class WeatherStore:
             pipe,
         )
         pipe.execute()
-        self._recent.pop(slug, None)
+        self._recent.forget(slug)
 
     def latest(self, slug: str) -> Observation | None:
         return self.parse(self.latest_stored(slug), slug)
@@ -228,15 +228,9 @@ class WeatherStore:
         return self.client.get(f"{PREFIX}:obs:{slug}")
 
     def recent_stored(self, slug: str) -> str | None:
-        """:meth:`latest_stored` as read at most ``stored_recheck_s`` seconds ago (what
-        the API answers). A :meth:`save` through this store is seen at once."""
-        now = time.monotonic()
-        kept = self._recent.get(slug)
-        if kept is not None and now - kept[0] < self.stored_recheck_s:
-            return kept[1]
-        text = self.latest_stored(slug)
-        self._recent[slug] = (now, text)
-        return text
+        """:meth:`latest_stored` as read at most ``STORED_RECHECK_S`` ago (what the API
+        answers). A :meth:`save` through this store is seen at once."""
+        return self._recent.read(slug, lambda: self.latest_stored(slug))
 
     def latest_many(self, slugs: list[str]) -> dict[str, Observation | None]:
         if not slugs:

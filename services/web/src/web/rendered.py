@@ -145,13 +145,17 @@ class RenderedPageCache:
                     return Found(encoded, generations)
                 self._keep(key, generations, encoded, expires_at)
                 return Found(encoded, generations, _version(key, generations, expires_at))
-        if expired is not None and expired.generations == generations and self._rendered(key):
+        if (
+            expired is not None
+            and expired.generations == generations
+            and self._another_renders(key)
+        ):
             self.count("page_stale")  # another request of this worker renders it anew
             return Found(expired.body, generations, expired.version)
         self.count("page_miss")
         return Found(None, generations)
 
-    def _rendered(self, key: str) -> bool:
+    def _another_renders(self, key: str) -> bool:
         """Whether another request of this worker is rendering ``key`` anew; if none is
         (or it began ``render_grace_s`` ago), this request is the one that does."""
         now = time.monotonic()

@@ -41,12 +41,15 @@ def article_answer(version_of: VersionOf, asked: Hashable) -> Response:
     cache when it holds the current version, else built from the ORM and kept.
     ``asked`` names the article as the reader asked for it (by id or by slug)."""
     public = not has_scope(DRAFTS_READ)
-    current = recent_versions().get(asked) if public and not fresh_requested() else None
-    if current is None:
+
+    def read() -> ArticleVersion | None:
         with database().single_read() as connection:
-            current = version_of(connection)
-        if public and current is not None and current.status == "published":
-            recent_versions().put(asked, current)
+            return version_of(connection)
+
+    if public and not fresh_requested():  # a published version found lately will do
+        current = recent_versions().read(asked, read, keep=_published)
+    else:
+        current = read()
     if current is None or (public and current.status != "published"):
         raise Gone
     tag = f'"{current.id}-{current.version}"'
@@ -61,6 +64,10 @@ def article_answer(version_of: VersionOf, asked: Hashable) -> Response:
     response = json_answer(body)
     response.headers["ETag"] = tag
     return response
+
+
+def _published(current: ArticleVersion | None) -> bool:
+    return current is not None and current.status == "published"
 
 
 def _build_article(current: ArticleVersion, public: bool) -> tuple[bytes, str]:
