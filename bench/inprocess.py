@@ -25,7 +25,7 @@ from typing import Any
 
 from bench import content
 from bench.processes import Redis
-from bench.scenarios import BATCH_SIZE, SEARCHES
+from bench.scenarios import BATCH_SIZE, READER_VIEWS, SEARCHES
 from bench.wrk import BROWSERS
 
 Environ = dict[str, Any]
@@ -151,14 +151,24 @@ def main(argv: list[str] | None = None) -> int:
             return environ("POST", "/v1/views", body.encode(), X_FORWARDED_FOR=address)
 
         def batch(index: int) -> Environ:
-            views = [
-                {
-                    "article_id": ids[(index * BATCH_SIZE + i) % len(ids)],
-                    "client_ip": f"10.{index >> 8 & 255}.{index & 255}.{i % 250}",
-                    "user_agent": BROWSERS[i % len(BROWSERS)],
-                }
-                for i in range(BATCH_SIZE)
-            ]
+            # As bench/lua/batch.lua sends them: readers of READER_VIEWS pages in a row,
+            # half of them on IPv6.
+            views = []
+            for i in range(BATCH_SIZE):
+                n = index * BATCH_SIZE + i
+                reader = n // READER_VIEWS
+                address = (
+                    f"64.{reader >> 16 & 255}.{reader >> 8 & 255}.{reader & 255}"
+                    if reader % 2 == 0
+                    else f"2001:db8:1:{reader >> 16 & 0xFFFF:x}::{reader & 0xFFFF:x}"
+                )
+                views.append(
+                    {
+                        "article_id": ids[n % len(ids)],
+                        "client_ip": address,
+                        "user_agent": BROWSERS[reader % len(BROWSERS)],
+                    }
+                )
             body = json.dumps({"views": views}).encode()  # about 2% of the request's CPU
             return environ(
                 "POST", "/v1/views/batch", body, AUTHORIZATION="Bearer bench-inprocess-token"

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import socket
 import threading
 from collections.abc import Iterable
 from datetime import date
@@ -39,16 +40,34 @@ def parse_address(raw: str | None) -> Address | None:
     return _parse_address(raw)
 
 
+_FAMILIES = ((socket.AF_INET, ipaddress.IPv4Address), (socket.AF_INET6, ipaddress.IPv6Address))
+
+
 @functools.lru_cache(maxsize=65536)
 def _parse_address(raw: str) -> Address | None:
     # Cached: a batch from an access log repeats the same few thousand addresses.
-    try:
-        address = ipaddress.ip_address(raw.strip())
-    except ValueError:
-        return None
+    text = raw.strip()
+    address = _read_plain(text)
+    if address is None:
+        # What inet_pton refuses may still be an address to ipaddress (a zone id).
+        try:
+            address = ipaddress.ip_address(text)
+        except ValueError:
+            return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+def _read_plain(text: str) -> Address | None:
+    """The address, read by the C library's ``inet_pton``: a tenth of the time of
+    :mod:`ipaddress`'s parser, which reads each new address of a batch otherwise."""
+    for family, kind in _FAMILIES:
+        try:
+            return kind(socket.inet_pton(family, text))
+        except (OSError, ValueError):  # not of the family; a NUL in the text
+            continue
+    return None
 
 
 def in_networks(address: Address, networks: Iterable[Network]) -> bool:
