@@ -7,7 +7,7 @@ import ipaddress
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from counter.visitors import ADDRESS_MAX, parse_address
+from counter.visitors import ADDRESS_MAX, address_text, parse_address
 
 
 def reference(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -53,3 +53,21 @@ def test_a_mapped_ipv4_address_is_the_ipv4_address():
     assert parse_address("::ffff:203.0.113.9") == ipaddress.IPv4Address("203.0.113.9")
     assert parse_address("2001:DB8::1") == ipaddress.IPv6Address("2001:db8::1")
     assert parse_address("x" * (ADDRESS_MAX + 1)) is None
+
+
+@given(
+    st.ip_addresses(v=6)
+    | st.ip_addresses(v=6, network="::/96")
+    | st.ip_addresses(v=6, network="::ffff:0:0/96")
+    | st.ip_addresses(v=6, network="::1:0:0/96")
+    | st.ip_addresses(v=4)
+)
+@example(ipaddress.IPv6Address("::"))
+@example(ipaddress.IPv6Address("::1"))
+@example(ipaddress.IPv6Address("::ffff:0:0"))
+@example(ipaddress.IPv6Address("1:0:0:2:0:0:0:3"))
+@example(ipaddress.IPv6Address("1:0:2:0:3:0:4:0"))
+@example(ipaddress.IPv6Address("fe80::1%eth0"))
+def test_an_address_is_written_as_the_standard_library_writes_it(address):
+    # Digests are made of this text: a different spelling would count a reader twice.
+    assert address_text(address) == str(address)

@@ -62,12 +62,20 @@ def _parse_address(raw: str) -> Address | None:
 def _read_plain(text: str) -> Address | None:
     """The address, read by the C library's ``inet_pton``: a tenth of the time of
     :mod:`ipaddress`'s parser, which reads each new address of a batch otherwise."""
-    for family, kind in _FAMILIES:
-        try:
-            return kind(socket.inet_pton(family, text))
-        except (OSError, ValueError):  # not of the family; a NUL in the text
-            continue
-    return None
+    family, kind = _FAMILIES[":" in text]
+    try:
+        return kind(socket.inet_pton(family, text))
+    except (OSError, ValueError):  # not an address of the family; a NUL in the text
+        return None
+
+
+def address_text(address: Address) -> str:
+    """``str(address)``, IPv6 written by the C library's ``inet_ntop`` (a tenth of the
+    time) where the two agree: everywhere but ``::/96`` and ``::ffff:0:0/96``, which it
+    writes with an IPv4 tail, and addresses with a zone."""
+    if address.version == 6 and int(address) >> 32 not in (0, 0xFFFF) and not address.scope_id:
+        return socket.inet_ntop(socket.AF_INET6, address.packed)
+    return str(address)
 
 
 def in_networks(address: Address, networks: Iterable[Network]) -> bool:
@@ -153,10 +161,10 @@ class Salts:
 
 def anonymous_digest(salt: bytes, address: Address | None, user_agent: str) -> str:
     """Keyed BLAKE2b (a MAC by design, and faster than HMAC) of address and agent."""
-    message = f"{address or ''}\n{user_agent}".encode()
+    message = f"{address_text(address) if address else ''}\n{user_agent}".encode()
     return hashlib.blake2b(message, key=salt, digest_size=16, person=b"counter-visitor").hexdigest()
 
 
 def address_digest(salt: bytes, address: Address) -> str:
-    message = str(address).encode()
+    message = address_text(address).encode()
     return hashlib.blake2b(message, key=salt, digest_size=16, person=b"counter-rate").hexdigest()
