@@ -69,3 +69,23 @@ def test_a_changed_file_gets_a_new_name(tmp_path):
     assert after.names["css/site.css"] != before
     assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", after.names["css/site.css"])
     assert after.files[after.names["css/site.css"]].data == b"body { color: navy; }"
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_compressed_copy_is_revalidated_by_its_own_etag(client, encoding):
+    # The ETag of a compressed answer names its encoding ("...:br"); the condition is
+    # weighed after compression, so the browser's copy gets 304, not the whole file again.
+    headers = {"Accept-Encoding": encoding}
+    response = client.get("/static/css/portal.css", headers=headers)
+    assert response.headers["Content-Encoding"] == encoding
+    etag = response.headers["ETag"]
+    assert etag.endswith(f':{encoding}"')
+
+    again = client.get("/static/css/portal.css", headers={**headers, "If-None-Match": etag})
+    other = client.get(
+        "/static/css/portal.css", headers={**headers, "If-None-Match": '"something-else"'}
+    )
+
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert other.status_code == 200

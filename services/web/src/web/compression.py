@@ -12,10 +12,11 @@ worker, encoding and version, not once per reader.
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, Response, g, request
 from flask_compress import Compress
 
 from portalkit.answer_cache import AnswerCache
+from portalkit.etags import CONDITIONS, READS
 
 MIMETYPES = [
     "text/html",
@@ -70,6 +71,9 @@ def init_app(app: Flask) -> None:
         COMPRESS_STREAMS=False,
         COMPRESS_CACHE_BACKEND=lambda: pages,
         COMPRESS_CACHE_KEY=page_version,
+        # flask-compress would run werkzeug's make_conditional on every answer (a
+        # fifteenth of a page hit); it is run below only for a request that asks.
+        COMPRESS_EVALUATE_CONDITIONAL_REQUEST=False,
     )
     compress = Compress()
     compress.init_app(app)
@@ -78,3 +82,14 @@ def init_app(app: Flask) -> None:
     hooks = app.after_request_funcs[None]
     hooks.remove(compress.after_request)
     hooks.insert(0, compress.after_request)
+    hooks.insert(0, _conditional)
+
+
+def _conditional(response: Response) -> Response:
+    """304 (or 412) for a read that carries a condition the compressed answer meets; run
+    after compression, so its validators are the encoded body's (``"etag:br"``)."""
+    if request.method not in READS or response.status_code != 200 or response.is_streamed:
+        return response
+    if not any(name in request.environ for name in CONDITIONS):
+        return response
+    return response.make_conditional(request)

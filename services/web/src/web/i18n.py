@@ -13,6 +13,7 @@ from babel.support import NullTranslations
 from flask import Flask, Response, g, request
 from flask_babel import Babel, get_translations
 
+from portalkit.http import add_vary, given, request_cookie
 from web.links import PAGE_PARAMETERS
 
 LANGUAGES = ("vi", "en")
@@ -23,10 +24,10 @@ _UNTRANSLATED = NullTranslations()
 
 
 def select_locale() -> str:
-    asked = request.args.get("lang")
+    asked = given(request.args, "lang")
     if asked in LANGUAGES:
         return asked
-    remembered = request.cookies.get(COOKIE)
+    remembered = request_cookie(COOKIE)
     return remembered if remembered in LANGUAGES else DEFAULT
 
 
@@ -85,11 +86,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _remember_language(response: Response) -> Response:
-        asked = request.args.get("lang")
-        if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+        asked = given(request.args, "lang")
+        if asked in LANGUAGES and request_cookie(COOKIE) != asked:
             response.set_cookie(
                 COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True
             )
         if response.mimetype == "text/html":
-            response.vary.add("Cookie")
+            add_vary(response, "Cookie")
         return response

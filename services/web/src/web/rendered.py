@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import redis
 from flask import Flask, Response, current_app, g, request
 
+from portalkit.http import request_cookie
 from web import extensions
 from web.compression import PAGE_VERSION
 from web.fanout import incomplete
@@ -260,7 +261,8 @@ def cached_page(varies_by: Callable[[], Any]) -> Callable[[Callable[..., Any]], 
 def anonymous() -> bool:
     """No credentials and no Flask session: the page is the same for every such reader."""
     session_cookie = current_app.config["SESSION_COOKIE_NAME"]
-    return "Authorization" not in request.headers and session_cookie not in request.cookies
+    environ = request.environ
+    return "HTTP_AUTHORIZATION" not in environ and request_cookie(session_cookie) is None
 
 
 def storable(response: Response) -> bool:

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
+from portalkit.http import add_missing_headers
+
 
 def content_security_policy(media_public_url: str = "/media/") -> str:
     """The pages' policy; images also from the photos' origin when it is another one."""
@@ -39,7 +41,8 @@ class SessionsWhenSent(SecureCookieSessionInterface):
     first, for every request, about 8% of serving a cached page."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+        sent = "HTTP_COOKIE" in request.environ and self.get_cookie_name(app) in request.cookies
+        if app.secret_key and not sent:
             return self.session_class()
         return super().open_session(app, request)
 
@@ -50,10 +53,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        headers = response.headers
         policy = page_policy if response.mimetype == "text/html" else DATA_POLICY
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        add_missing_headers(
+            response,
+            (
+                ("Content-Security-Policy", policy),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                ("X-Frame-Options", "DENY"),
+            ),
+        )
         return response

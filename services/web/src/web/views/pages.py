@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
+from portalkit.http import given, request_cookie
 from web.api_client import ApiClient, NotFound
 from web.categories import CategoryTree
 from web.extensions import api_client
@@ -34,7 +35,7 @@ def per_page() -> int:
 
 def chosen_place() -> str | None:
     """The place of the weather box: ``?place=``, then the remembered one, else the default."""
-    for value in (request.args.get("place"), request.cookies.get(PLACE_COOKIE)):
+    for value in (given(request.args, "place"), request_cookie(PLACE_COOKIE)):
         if value and PLACE_PATTERN.match(value):
             return value
     return None
@@ -78,8 +79,8 @@ def tree_from(result: Any) -> CategoryTree:
 
 @bp.after_request
 def _remember_place(response: Response) -> Response:
-    place = request.args.get("place")
-    if place and PLACE_PATTERN.match(place) and request.cookies.get(PLACE_COOKIE) != place:
+    place = given(request.args, "place")
+    if place and PLACE_PATTERN.match(place) and request_cookie(PLACE_COOKIE) != place:
         response.set_cookie(
             PLACE_COOKIE, place, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
         )
