@@ -216,7 +216,13 @@ def serve_granian(target: str, bind: str, settings: ServerSettings) -> None:
     os.environ[SERVER_PID] = str(os.getpid())
     failed = boot_error_file(os.getpid())
     failed.unlink(missing_ok=True)
-    Server(**granian_options(settings, target, bind)).serve()
+    try:
+        Server(**granian_options(settings, target, bind)).serve()
+    except SystemExit:
+        # granian exits 1 when a worker died while it was stopping: the other worker
+        # that could not boot, when both fail at once. The reason still decides.
+        if not failed.exists():
+            raise
     if failed.exists():
         failed.unlink(missing_ok=True)
         raise SystemExit(2)
