@@ -16,6 +16,11 @@ CONDITIONS = (
 )
 
 
+def carries_condition(environ: dict) -> bool:
+    """Whether the request has a header that can make its answer a 304 or a 412."""
+    return any(name in environ for name in CONDITIONS)
+
+
 def init_etags(app: Flask) -> None:
     app.after_request(_conditional)
 
@@ -29,7 +34,6 @@ def _conditional(response: Response) -> Response:
         return response
     if "ETag" not in response.headers:
         response.add_etag()
-    environ = request.environ
-    if not any(name in environ for name in CONDITIONS):
+    if not carries_condition(request.environ):
         return response
-    return response.make_conditional(environ)
+    return response.make_conditional(request.environ)

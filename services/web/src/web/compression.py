@@ -16,7 +16,7 @@ from flask import Flask, Response, g, request
 from flask_compress import Compress
 
 from portalkit.answer_cache import AnswerCache
-from portalkit.etags import CONDITIONS, READS
+from portalkit.etags import READS, carries_condition
 
 MIMETYPES = [
     "text/html",
@@ -90,6 +90,6 @@ def _conditional(response: Response) -> Response:
     after compression, so its validators are the encoded body's (``"etag:br"``)."""
     if request.method not in READS or response.status_code != 200 or response.is_streamed:
         return response
-    if not any(name in request.environ for name in CONDITIONS):
+    if not carries_condition(request.environ):
         return response
     return response.make_conditional(request)
