@@ -31,7 +31,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Per-request state kept in the WSGI environ (cheaper than flask.g on every request).
-_RID, _TOKEN, _STARTED = "portalkit.request_id", "portalkit.request_id_token", "portalkit.started"
+# A WSGI fast path in front of Flask (the counter's views) sets the first and the last
+# before it hands a request on, so the request keeps its id and its clock.
+REQUEST_ID_KEY = "portalkit.request_id"
+STARTED_KEY = "portalkit.started"
+_TOKEN = "portalkit.request_id_token"  # noqa: S105 (a contextvars token, not a secret)
 
 app_metrics = AppSlot[Metrics]("portalkit.metrics")
 """The app's metrics registry: ``app_metrics()`` in a request, ``app_metrics(app)`` outside."""
@@ -101,11 +105,11 @@ def request_start_hook(
     def start() -> Response | None:
         req = request._get_current_object()  # type: ignore[attr-defined]
         environ = req.environ
-        incoming = environ.get("HTTP_X_REQUEST_ID")
-        rid = incoming if incoming and _REQUEST_ID.match(incoming) else os.urandom(16).hex()
-        environ[_RID] = rid
+        # A WSGI fast path that hands a request on has set its id and clock already.
+        rid = environ.get(REQUEST_ID_KEY) or request_id(environ)
+        environ[REQUEST_ID_KEY] = rid
         environ[_TOKEN] = request_id_var.set(rid)
-        environ[_STARTED] = time.perf_counter()
+        environ.setdefault(STARTED_KEY, time.perf_counter())
         if environ["REQUEST_METHOD"] in _BODY_METHODS:
             json_only = json_api and req.endpoint not in forms
             return refuse_body(req, limits.of(req.endpoint), json_only)
@@ -134,22 +138,34 @@ def request_end_hook(metrics: Metrics) -> Callable[[Response], Response]:
     def finish(response: Response) -> Response:
         req = request._get_current_object()  # type: ignore[attr-defined]
         environ = req.environ
-        rid = environ.get(_RID)
+        rid = environ.get(REQUEST_ID_KEY)
         if rid:
             response.headers["X-Request-ID"] = rid
         rule = req.url_rule
         endpoint = rule.rule if rule is not None else "unmatched"
         if endpoint != "/metrics":
-            method = environ["REQUEST_METHOD"]
-            if method not in _METHODS:
-                method = "other"  # any word is a method to HTTP; keep the label set bounded
-            metrics.child(metrics.requests, endpoint, method, str(response.status_code)).inc()
-            started = environ.get(_STARTED)
-            if started is not None:
-                metrics.child(metrics.latency, endpoint).observe(time.perf_counter() - started)
+            count_request(metrics, environ, endpoint, response.status_code)
         return response
 
     return finish
+
+
+def request_id(environ: Mapping[str, Any]) -> str:
+    """The request's ``X-Request-ID`` when it is a sane one, else a new one."""
+    incoming = environ.get("HTTP_X_REQUEST_ID")
+    return incoming if incoming and _REQUEST_ID.match(incoming) else os.urandom(16).hex()
+
+
+def count_request(metrics: Metrics, environ: dict[str, Any], endpoint: str, status: int) -> None:
+    """Count a request answered with ``status`` and observe its time since it started
+    (the start hook's clock, ``portalkit.started`` in the environ)."""
+    method = environ["REQUEST_METHOD"]
+    if method not in _METHODS:
+        method = "other"  # any word is a method to HTTP; keep the label set bounded
+    metrics.child(metrics.requests, endpoint, method, str(status)).inc()
+    started = environ.get(STARTED_KEY)
+    if started is not None:
+        metrics.child(metrics.latency, endpoint).observe(time.perf_counter() - started)
 
 
 def reset_request_id(_exc: BaseException | None) -> None:
@@ -226,10 +242,10 @@ def add_vary(response: Response, name: str) -> None:
         response.headers["Vary"] = name
 
 
-def json_bytes(data: Any) -> bytes:
+def json_bytes(data: Any, app: Flask | None = None) -> bytes:
     """``data`` as the app's ``jsonify`` writes it (compact, newline-terminated), as bytes:
-    for answers that are kept and sent again."""
-    return (current_app.json.dumps(data, separators=(",", ":")) + "\n").encode()
+    for answers that are kept and sent again. ``app`` defaults to the current one."""
+    return ((app or current_app).json.dumps(data, separators=(",", ":")) + "\n").encode()
 
 
 def json_answer(body: bytes, etag: str | None = None) -> Response:

@@ -6,6 +6,7 @@ from flask import Flask, Response
 
 from counter import extensions
 from counter.api import blp
+from counter.api.view_lane import ViewLane
 from counter.clock import Clock, system_clock
 from counter.counting import RateLimited, ViewCounter
 from counter.settings import VIEW_BODY_BYTES, Settings
@@ -34,8 +35,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         max_body_bytes=VIEW_BODY_BYTES,
         body_limits={BATCH_ENDPOINT: settings.batch_body_bytes},
     )
-    extensions.view_counter.init_app(app, ViewCounter(client, settings, clock))
-    extensions.views_metric.init_app(
+    service = extensions.view_counter.init_app(app, ViewCounter(client, settings, clock))
+    views_metric = extensions.views_metric.init_app(
         app,
         metrics.counter(
             "views_total", "Views received, by result (counted or the reason not).", ("result",)
@@ -49,6 +50,9 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         gateway_prefix=GATEWAY_PREFIX,
     )
     api.register_blueprint(blp)
+    app.wsgi_app = ViewLane(  # type: ignore[method-assign]
+        app, service, metrics, views_metric, VIEW_BODY_BYTES
+    )
     return app
 
 

@@ -1,0 +1,139 @@
+"""``POST /v1/views`` in WSGI, in front of Flask: the portal's busiest route, lean.
+
+Every article page a reader opens sends one view. Answered by Flask, most of a view's
+Python time was Flask's own (the request context, URL matching, the hooks, the response
+object; ``make bench`` and py-spy in BENCHMARKS.md). This lane answers a plain view
+(``Content-Type: application/json``, a length within the limit, a body the plain
+rules accept: what the web's beacon sends) with the same conventions as every route:
+the request id kept or made, echoed and set for logs; the request counted and timed in
+``http_requests_total`` and the latency histogram as ``/v1/views``; ``counter_views_total``
+by result; the same JSON answer, byte for byte; ``Vary: Origin`` when CORS is on.
+
+Everything else goes on to Flask unchanged: another method or path, another body (the
+schema gives its errors), and any fault while counting. A fault is handed on with the
+request (the body, its id and clock) and raised again inside Flask, so its answer
+(429 with ``Retry-After``, 503 when Redis is down) comes from the app's one set of error
+handlers, and nothing is counted twice. Tests hold both paths to the same answers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from prometheus_client import Counter
+
+from counter.api.view_fields import VIEW, load_plain
+from counter.counting import Outcome, View, ViewCounter
+from counter.visitors import client_address
+from portalkit.http import REQUEST_ID_KEY, STARTED_KEY, count_request, json_bytes, request_id
+from portalkit.logging import request_id_var
+from portalkit.metrics import Metrics
+
+PATH = "/v1/views"
+FAULT_KEY = "counter.view_fault"
+"""Where a fault met while counting waits for Flask to raise it again."""
+
+StartResponse = Callable[..., Any]
+
+
+def plain_view(data: bytes) -> dict[str, Any] | None:
+    """A view body loaded by the plain rules, or None: the schema then decides."""
+    try:
+        item = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    return load_plain(VIEW, item)
+
+
+def count_view(service: ViewCounter, environ: dict[str, Any], body: dict[str, Any]) -> Outcome:
+    """Record the view of ``body`` by the reader who sent the request of ``environ``."""
+    address = client_address(
+        environ.get("REMOTE_ADDR"),
+        environ.get("HTTP_X_FORWARDED_FOR"),
+        service.settings.trusted_proxies,
+    )
+    view = View(
+        article_id=body["article_id"],
+        address=address,
+        user_agent=environ.get("HTTP_USER_AGENT", ""),
+        visitor_id=body.get("visitor_id"),
+    )
+    [outcome] = service.record([view], rate_limit_address=address)
+    return outcome
+
+
+def answer_of(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "article_id": outcome.article_id,
+        "views": outcome.views,
+        "counted": outcome.counted,
+        "reason": outcome.reason,
+    }
+
+
+class ViewLane:
+    """The WSGI app in front of the counter's Flask app (see the module)."""
+
+    def __init__(
+        self,
+        app: Flask,
+        service: ViewCounter,
+        metrics: Metrics,
+        views_metric: Counter,
+        max_body_bytes: int,
+    ) -> None:
+        self.app = app
+        self.flask = app.wsgi_app
+        self.service = service
+        self.metrics = metrics
+        self.views_metric = views_metric
+        self.max_body_bytes = max_body_bytes
+        self.cors = bool(app.config.get("CORS_ORIGINS"))
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
+            return self.flask(environ, start_response)
+        environ[STARTED_KEY] = time.perf_counter()
+        data = self._read(environ)
+        body = None if data is None else plain_view(data)
+        if body is None:
+            return self.flask(environ, start_response)
+        rid = environ[REQUEST_ID_KEY] = request_id(environ)
+        token = request_id_var.set(rid)
+        try:
+            outcome = count_view(self.service, environ, body)
+        except Exception as exc:  # answered by the app's error handlers
+            environ[FAULT_KEY] = exc
+            return self.flask(environ, start_response)
+        finally:
+            request_id_var.reset(token)
+        self.metrics.child(self.views_metric, outcome.reason or "counted").inc()
+        answer = json_bytes(answer_of(outcome), self.app)
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(answer))),
+            ("X-Request-ID", rid),
+        ]
+        if self.cors:
+            headers.append(("Vary", "Origin"))
+        count_request(self.metrics, environ, PATH, 200)
+        start_response("200 OK", headers)
+        return [answer]
+
+    def _read(self, environ: dict[str, Any]) -> bytes | None:
+        """The body of a JSON request of known length within the limit, else None (and
+        the request is left for Flask). A body read is put back for whoever reads next."""
+        kind = environ.get("CONTENT_TYPE", "")
+        if kind != "application/json" and kind.partition(";")[0].strip() != "application/json":
+            return None
+        length = environ.get("CONTENT_LENGTH", "")
+        if not length.isdigit() or not 0 < int(length) <= self.max_body_bytes:
+            return None
+        data: bytes = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(data)
+        return data if len(data) == int(length) else None
