@@ -68,12 +68,8 @@ def count_view(service: ViewCounter, environ: dict[str, Any], body: dict[str, An
 
 
 def answer_of(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "article_id": outcome.article_id,
-        "views": outcome.views,
-        "counted": outcome.counted,
-        "reason": outcome.reason,
-    }
+    """The view's answer (``ViewResultSchema``): the outcome's fields by name."""
+    return outcome._asdict()
 
 
 class ViewLane:
