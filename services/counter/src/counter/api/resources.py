@@ -22,7 +22,7 @@ from counter.api.schemas import (
     ViewSchema,
 )
 from counter.api.view_fields import MAX_ARTICLE_ID
-from counter.api.view_lane import FAULT_KEY, answer_of, count_view
+from counter.api.view_lane import FAULT_KEY, answer_of, count_outcomes, count_view
 from counter.counting import Outcome, View
 from counter.extensions import view_counter, views_metric
 from portalkit.api import Blueprint, scoped
@@ -42,13 +42,7 @@ ARTICLE = f"<int(min=1, max={MAX_ARTICLE_ID}):article_id>"
 
 
 def _outcome_metric(outcomes: list[Outcome]) -> None:
-    metrics = app_metrics()
-    metric = views_metric()
-    if len(outcomes) == 1:
-        metrics.child(metric, outcomes[0].reason or "counted").inc()
-        return
-    for result, number in Tally(outcome.reason or "counted" for outcome in outcomes).items():
-        metrics.child(metric, result).inc(number)
+    count_outcomes(app_metrics(), views_metric(), outcomes)
 
 
 def _count_view(body: dict[str, Any]) -> dict[str, Any]:

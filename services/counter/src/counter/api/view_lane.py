@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from collections import Counter as Tally
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -67,6 +68,15 @@ def count_view(service: ViewCounter, environ: dict[str, Any], body: dict[str, An
     return outcome
 
 
+def count_outcomes(metrics: Metrics, views_metric: Counter, outcomes: list[Outcome]) -> None:
+    """``counter_views_total`` by result: counted, or the reason not."""
+    if len(outcomes) == 1:
+        metrics.child(views_metric, outcomes[0].reason or "counted").inc()
+        return
+    for result, number in Tally(outcome.reason or "counted" for outcome in outcomes).items():
+        metrics.child(views_metric, result).inc(number)
+
+
 def answer_of(outcome: Outcome) -> dict[str, Any]:
     """The view's answer (``ViewResultSchema``): the outcome's fields by name."""
     return outcome._asdict()
@@ -108,7 +118,7 @@ class ViewLane:
             return self.flask(environ, start_response)
         finally:
             request_id_var.reset(token)
-        self.metrics.child(self.views_metric, outcome.reason or "counted").inc()
+        count_outcomes(self.metrics, self.views_metric, [outcome])
         answer = json_bytes(answer_of(outcome), self.app)
         headers = [
             ("Content-Type", "application/json"),
@@ -128,8 +138,9 @@ class ViewLane:
         if kind != "application/json" and kind.partition(";")[0].strip() != "application/json":
             return None
         length = environ.get("CONTENT_LENGTH", "")
-        if not length.isdigit() or not 0 < int(length) <= self.max_body_bytes:
+        size = int(length) if length.isdigit() else 0
+        if not 0 < size <= self.max_body_bytes:
             return None
-        data: bytes = environ["wsgi.input"].read(int(length))
+        data: bytes = environ["wsgi.input"].read(size)
         environ["wsgi.input"] = io.BytesIO(data)
-        return data if len(data) == int(length) else None
+        return data if len(data) == size else None
