@@ -327,3 +327,68 @@ def test_a_client_that_asks_for_the_current_version_is_answered_it_at_once(
         )
 
     assert client.get(path, headers={"Cache-Control": "no-cache"}).status_code == 404
+
+
+@pytest.fixture
+def generation_reads(monkeypatch) -> list[None]:
+    """One item each time a public list asked the database for the public generation."""
+    return note_calls(monkeypatch, versions, "public_generation", lambda _connection: None)
+
+
+def test_public_lists_ask_for_the_generation_once_per_recheck(
+    app, client, make_article, list_queries, generation_reads
+):
+    make_article(title="Đảm bảo an ninh trật tự dịp Tết")
+    recent = extensions.recent_generation(app)
+    recent.recheck_s = 3600  # whatever the machine's speed
+    paths = ["/v1/articles?q=an+ninh", "/v1/articles", "/v1/articles?page=1"]
+
+    replies = [client.get(path) for path in paths * 10]
+    asked_within = len(generation_reads)
+    recent.recheck_s = 0  # the generation read is now too old to trust
+    again = client.get(paths[0])
+
+    assert {reply.status_code for reply in replies} == {200}
+    assert asked_within == 1, "every list within the recheck used the generation read once"
+    assert len(generation_reads) == 2 and again.data == replies[0].data
+    assert len(list_queries) == 3, "each query was built once"
+
+
+def test_a_list_changed_by_another_process_is_read_after_a_recheck_or_when_asked(
+    app, client, db, make_article, list_queries
+):
+    pulled = make_article(title="Bài bị gỡ ở nơi khác")
+    recent = extensions.recent_generation(app)
+    recent.recheck_s = 3600
+    assert client.get("/v1/articles").get_json()["total"] == 1
+    with db.engine.begin() as connection:  # e.g. the scheduler, with its outbox row
+        connection.execute(
+            text("UPDATE articles SET status = 'draft', version = version + 1 WHERE id = :id"),
+            {"id": pulled["id"]},
+        )
+        connection.execute(  # already sent: only the generation matters here
+            text(
+                "INSERT INTO outbox (event_id, event_type, stream, fields, created_at, sent_at)"
+                " VALUES ('test-elsewhere', 'article.unpublished', 'test', '{}',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+
+    within = client.get("/v1/articles").get_json()["total"]
+    asked = client.get("/v1/articles", headers={"Cache-Control": "no-cache"}).get_json()
+    recent.recheck_s = 0
+    after = client.get("/v1/articles").get_json()["total"]
+
+    assert (within, asked["total"], after) == (1, 0, 0)
+
+
+def test_a_write_through_this_process_changes_public_lists_at_once(
+    app, client, make_article, list_queries
+):
+    extensions.recent_generation(app).recheck_s = 3600
+    make_article(title="Bài thứ nhất")
+    assert client.get("/v1/articles").get_json()["total"] == 1
+
+    make_article(title="Bài thứ hai")
+
+    assert client.get("/v1/articles").get_json()["total"] == 2

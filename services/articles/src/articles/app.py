@@ -81,6 +81,7 @@ def _init_extensions(app: Flask, settings: Settings, metrics: Metrics) -> None:
     )
     extensions.article_answers.init_app(app, AnswerCache(settings.read_cache_bytes))
     extensions.recent_versions.init_app(app, RecentReads(VERSION_RECHECK_S))
+    extensions.recent_generation.init_app(app, RecentReads(VERSION_RECHECK_S, max_items=1))
     extensions.list_answers.init_app(
         app, AnswerCache(settings.read_cache_bytes // 4, max_age_s=LIST_MAX_AGE_S)
     )

@@ -18,6 +18,8 @@ recent_versions = AppSlot[RecentReads[ArticleVersion | None]]("articles.recent_v
 """The published versions public reads found lately (one query per half second)."""
 list_answers = AppSlot[AnswerCache]("articles.list_answers")
 """Answers to public lists and searches, by the public generation and the query."""
+recent_generation = AppSlot[RecentReads[int]]("articles.recent_generation")
+"""The public generation public lists found lately (one query per half second)."""
 writes_metric = AppSlot[Counter]("articles.writes_metric")
 reads_metric = AppSlot[Counter]("articles.reads_metric")
 
@@ -25,8 +27,9 @@ reads_metric = AppSlot[Counter]("articles.reads_metric")
 def count_write(operation: str) -> None:
     """Count a committed write in ``articles_writes_total``. Whatever it changed (an
     article, a photo it shows, a category), public reads in this process ask the
-    database for the current version again at once."""
+    database for the current version (and lists for the public generation) again at once."""
     recent_versions().forget()
+    recent_generation().forget()
     app_metrics().child(writes_metric(), operation).inc()
 
 

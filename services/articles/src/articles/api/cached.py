@@ -21,6 +21,7 @@ from articles.extensions import (
     count_read,
     database,
     list_answers,
+    recent_generation,
     recent_versions,
 )
 from articles.representation import article_dict, etag
@@ -116,7 +117,12 @@ def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _public_list_key() -> tuple[Any, ...]:
-    with database().single_read() as connection:
-        generation = versions.public_generation(connection)
+    def read() -> int:
+        with database().single_read() as connection:
+            return versions.public_generation(connection)
+
+    # As for one article: the generation found lately will do, unless the caller asks
+    # for the current one (Cache-Control: no-cache).
+    generation = read() if fresh_requested() else recent_generation().read(None, read)
     prefix = request.headers.get("X-Forwarded-Prefix", "")
     return (generation, prefix, *sorted(request.args.items(multi=True)))
