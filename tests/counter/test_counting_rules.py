@@ -254,6 +254,19 @@ def test_a_set_count_continues_from_the_migrated_figure(client, articles):
     assert after["views"] == 1800
 
 
+def test_a_count_near_the_largest_allowed_is_answered_to_the_digit(client, articles):
+    # Totals are numbers in Lua: written with every digit, not as 9.007199254741e+15.
+    articles.publish(42)
+    client.put("/v1/views/42", json={"views": 2**53 - 3}, headers=auth())
+
+    first = view(client, 42, visitor_id="reader-1")
+    second = view(client, 42, visitor_id="reader-2")
+
+    assert first.status_code == second.status_code == 200
+    assert [first.get_json()["views"], second.get_json()["views"]] == [2**53 - 2, 2**53 - 1]
+    assert client.get("/v1/views/42").get_json()["views"] == 2**53 - 1
+
+
 def test_setting_a_count_needs_a_token(client):
     response = client.put("/v1/views/42", json={"views": 5})
 

@@ -141,11 +141,21 @@ class ViewCounter:
         reply = self._run(self._record, args).split(" ")
         if int(reply[0]) > 0:
             raise RateLimited(int(reply[0]))
+        # Each article's views before the call, in the order the views first name it;
+        # a view's total is that plus the article's views counted up to and with it.
+        totals: dict[int, int] = {}
+        befores = iter(reply[2:])
         outcomes = []
-        answers = zip(views, reply[1::2], reply[2::2], screened, strict=True)
-        for view, count, status, before in answers:
-            reason = before if status == "3" else _STATUS_REASONS[status]
-            outcomes.append(Outcome(view.article_id, int(count), reason is None, reason))
+        for view, status, found in zip(views, reply[1], screened, strict=True):
+            article_id = view.article_id
+            total = totals.get(article_id)
+            if total is None:
+                total = int(next(befores))
+            if status == "1":
+                total += 1
+            totals[article_id] = total
+            reason = found if status == "3" else _STATUS_REASONS[status]
+            outcomes.append(Outcome(article_id, total, reason is None, reason))
         return outcomes
 
     def set_views(self, article_id: int, views: int) -> int:
