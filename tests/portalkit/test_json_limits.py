@@ -19,6 +19,10 @@ def nested(levels: int) -> str:
     return "[" * levels + "]" * levels
 
 
+# Flask hands request bodies over as bytes, events come as text: both are read alike.
+AS_SENT = pytest.mark.parametrize("form", [str, str.encode], ids=["text", "bytes"])
+
+
 def test_depth_counts_lists_and_objects_and_scalars_are_zero():
     assert depth(5) == 0
     assert depth("text") == 0
@@ -35,7 +39,8 @@ def test_the_depth_limit_holds_at_its_edge():
         bounded_loads(nested(5000))
 
 
-def test_numbers_out_of_range_are_named_by_where_they_are():
+@AS_SENT
+def test_numbers_out_of_range_are_named_by_where_they_are(form):
     body = {
         "views": [
             {"article_id": 1, "score": 1.5},
@@ -46,7 +51,7 @@ def test_numbers_out_of_range_are_named_by_where_they_are():
     }
     text = json.dumps(body).replace("Infinity", "1e999")
     with pytest.raises(NumberOutOfRange) as raised:
-        bounded_loads(text)
+        bounded_loads(form(text))
     where = "a number outside the range this service can store"
     assert raised.value.errors == {
         "views": {"1": {"article_id": [where]}, "2": {"score": [where]}},
@@ -54,7 +59,8 @@ def test_numbers_out_of_range_are_named_by_where_they_are():
     }
 
 
-def test_a_body_within_every_limit_reads_as_json_does():
+@AS_SENT
+def test_a_body_within_every_limit_reads_as_json_does(form):
     body = {
         "views": [
             {"article_id": i, "client_ip": "10.0.0.1", "user_agent": "Mozilla", "w": 0.5}
@@ -63,10 +69,23 @@ def test_a_body_within_every_limit_reads_as_json_does():
         "edge": [2**63 - 1, -(2**63), True, None, -0.0],
     }
     text = json.dumps(body)
-    assert bounded_loads(text) == json.loads(text)
+    assert bounded_loads(form(text)) == json.loads(text)
+    short = json.dumps({"id": 10**17, "agent": "build 12345678901234567890123"})
+    assert bounded_loads(form(short)) == json.loads(short)
 
 
-def test_constants_and_endless_integers_are_refused():
-    for text in ("NaN", '{"a": Infinity}', "[-Infinity]", "1" * 101):
+@AS_SENT
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**40])
+def test_a_long_integer_anywhere_is_found_whatever_else_the_body_holds(form, number):
+    views = [{"article_id": article_id, "user_agent": "Mozilla/5.0"} for article_id in (1, 2)]
+    text = json.dumps({"views": [*views, {"article_id": number, "user_agent": "Mozilla/5.0"}]})
+    with pytest.raises(NumberOutOfRange) as raised:
+        bounded_loads(form(text))
+    assert list(raised.value.errors["views"]) == ["2"]
+
+
+@AS_SENT
+def test_constants_and_endless_integers_are_refused(form):
+    for text in ("NaN", '{"a": Infinity}', "[-Infinity]", "1" * 101, "-" + "9" * 5000):
         with pytest.raises(JSONTooComplex):
-            bounded_loads(text)
+            bounded_loads(form(text))
