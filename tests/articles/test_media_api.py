@@ -3,7 +3,10 @@ edits, deletion, and the alt-text rule for published articles."""
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 import threading
 
 from articles_kit import AUTH
@@ -11,6 +14,7 @@ from media_kit import upload
 from werkzeug.serving import make_server
 
 from support.photos import phone_jpeg, plain_jpeg, png_claiming
+from support.servers import ROOT
 
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
@@ -181,3 +185,49 @@ def test_a_photo_a_published_article_shows_cannot_be_deleted(media_client, categ
     draft = media_client.get(f"/v1/articles/{article['id']}", headers=AUTH).get_json()
     assert draft["images"] == []
     problem_of(media_client.delete(f"/v1/media/{media['id']}", headers=AUTH), 404)
+
+
+CELERY_ON_DEMAND = """
+import json, sys
+from articles.app import create_app
+from articles.media.services import job_queue, media_tasks
+
+app = create_app()
+served = app.test_client().get("/v1/articles").status_code
+before = "celery" in sys.modules
+with app.app_context():
+    tasks = media_tasks()
+    queue = job_queue()
+    print(json.dumps({
+        "served": served,
+        "before": before,
+        "after": "celery" in sys.modules,
+        "bound": tasks.render_media.app is queue and queue is job_queue(app),
+        "broker": queue.conf.broker_url,
+        "queue": queue.conf.task_default_queue,
+    }))
+"""
+
+
+def test_the_api_loads_celery_only_when_it_first_queues_a_job(db, process_env, settings):
+    # Celery is about 6 MB and 150 modules in each API worker that never queues a job.
+    done = subprocess.run(
+        [sys.executable, "-c", CELERY_ON_DEMAND],
+        env={**process_env, "PATH": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert seen == {
+        "served": 200,
+        "before": False,
+        "after": True,
+        "bound": True,
+        "broker": settings.redis_url,
+        "queue": "media",
+    }

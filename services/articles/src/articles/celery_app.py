@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from articles.settings import Settings
-from portalkit.celery_app import broker_tls, broker_url, log_as_json
+from portalkit.celery_app import broker_tls, broker_url
 
 QUEUE = "media"
 VISIBILITY_MARGIN_S = 5
@@ -49,6 +49,3 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "timezone": "UTC",
         "include": ["articles.media.tasks"],
     }
-
-
-log_as_json("articles")

@@ -6,11 +6,12 @@ from celery.signals import worker_ready
 
 from articles.app import create_app
 from articles.media.job_metrics import serve_media_metrics
-from articles.media.services import celery_app as app_celery
-from articles.media.services import media_services
+from articles.media.services import job_queue, media_services
+from portalkit.celery_app import log_as_json
 
+log_as_json("articles")
 flask_app = create_app()
-celery_app = app_celery(flask_app)
+celery_app = job_queue(flask_app)
 serve_media_metrics(media_services(flask_app).settings)
 
 

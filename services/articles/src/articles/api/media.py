@@ -25,8 +25,7 @@ from articles.extensions import count_write, database
 from articles.media import library
 from articles.media.probe import probe
 from articles.media.representation import media_dict
-from articles.media.services import media_services
-from articles.media.tasks import purge_media, render_media
+from articles.media.services import media_services, media_tasks
 from portalkit.api import Blueprint, scoped
 from portalkit.auth import require_scope, require_token, token_holder
 from portalkit.problems import problem
@@ -105,7 +104,7 @@ class MediaCollection(MethodView):
             # Queued before the commit: a broker that is down refuses the upload (503)
             # instead of leaving a record nothing will process; a job that runs before
             # the commit is visible retries.
-            render_media.apply_async((media.id,))
+            media_tasks().render_media.apply_async((media.id,))
             body = media_dict(media)
         count_write("media.create")
         return body, 202, {"Location": url_for("media.MediaById", media_id=media.id)}
@@ -146,6 +145,6 @@ class MediaById(MethodView):
             sha256, width = media.sha256, media.width
         count_write("media.delete")
         try:
-            purge_media.apply_async((sha256, width))
+            media_tasks().purge_media.apply_async((sha256, width))
         except OperationalError:  # the files stay: harmless, purged with a later delete
             log.warning("purge of deleted photo files not queued", exc_info=True)

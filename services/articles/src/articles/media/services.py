@@ -1,25 +1,29 @@
 """What photo handling needs from the app, built once per process: settings, database,
-storage, and Redis for the per-photo lock."""
+storage, and Redis for the per-photo lock; and the job queue, made when first used."""
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import redis
-from celery import Celery
-from flask import Flask
+from flask import Flask, current_app
 from kombu.exceptions import OperationalError
 
 from articles.celery_app import celery_config
 from articles.db import Database
 from articles.media.storage import Storage, StorageUnavailable, open_storage
 from articles.settings import Settings
-from portalkit.celery_app import flask_celery
 from portalkit.extensions import AppSlot
 from portalkit.redis_client import connect
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 MEDIA_UNAVAILABLE = (StorageUnavailable, OperationalError)
 """Failures that answer 503: the storage or the job queue (Redis) is down."""
@@ -50,7 +54,8 @@ class MediaServices:
 
 
 def init_media(app: Flask, settings: Settings, database: Database) -> MediaServices:
-    """Bind photo handling and the Celery app (the API queues jobs, the worker runs them)."""
+    """Bind photo handling and the Celery settings (the API queues jobs, the worker runs
+    them); the Celery app is made by :func:`job_queue` when first needed."""
     services = MediaServices(
         settings,
         database,
@@ -59,11 +64,38 @@ def init_media(app: Flask, settings: Settings, database: Database) -> MediaServi
     )
     media_services.init_app(app, services)
     app.config["CELERY"] = celery_config(settings)
-    celery_app.init_app(app, flask_celery(app))
     return services
+
+
+_queue_made = threading.Lock()
+
+
+def job_queue(app: Flask | None = None) -> Celery:
+    """The Celery app of ``app`` (of this request's, when None), made on first use. An
+    API process that never queues a job never loads Celery (about 6 MB of each worker);
+    the worker makes it at start (``articles.make_celery``)."""
+    target: Flask = current_app._get_current_object() if app is None else app  # type: ignore[attr-defined]
+    queue = target.extensions.get(celery_app.key)
+    if queue is None:
+        with _queue_made:
+            queue = target.extensions.get(celery_app.key)
+            if queue is None:
+                from portalkit.celery_app import flask_celery
+
+                queue = celery_app.init_app(target, flask_celery(target))
+    return queue
+
+
+def media_tasks() -> ModuleType:
+    """``articles.media.tasks``, once this app's job queue is made (its tasks are queued
+    through the app's Celery, never a default one)."""
+    job_queue()
+    from articles.media import tasks
+
+    return tasks
 
 
 media_services = AppSlot[MediaServices]("articles.media")
 """The app's photo handling: ``media_services()`` in a request or task."""
-celery_app = AppSlot[Celery]("celery")
+celery_app = AppSlot["Celery"]("celery")
 """Under the key Flask's Celery pattern uses (``celery -A articles.make_celery``)."""
