@@ -1,10 +1,15 @@
-"""Test data for the articles suite: the token, a category tree, an article factory."""
+"""Test data for the articles suite: the token, a category tree, an article factory;
+and a child Python process on the suite's databases."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 from sqlalchemy import text
 
 from articles.db import Database
+from support.servers import ROOT
 
 TOKEN = "articles-test-secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -17,6 +22,19 @@ TREE = [
     ("tin-trong-nuoc", "Tin trong nước", None),
     ("thong-bao", "Thông báo", None),
 ]
+
+
+def run_python(process_env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """``python <args>`` in the repository, with ``process_env`` only (no ``PATH``)."""
+    return subprocess.run(
+        [sys.executable, *args],
+        env={**process_env, "PATH": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 class ArticleFactory:

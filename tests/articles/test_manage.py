@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
-from articles_kit import AUTH, outbox_rows
+from articles_kit import AUTH, outbox_rows, run_python
 from sqlalchemy import text
 
 from articles.media.samples import SAMPLES, api_uploader
 from articles.seed import sample_content, seed
-from support.servers import ROOT
 
 ARTICLES = sample_content()["articles"]
 
 
 def manage(process_env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "articles.manage", *args],
-        env={**process_env, "PATH": ""},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_python(process_env, "-m", "articles.manage", *args)
 
 
 def test_upgrade_is_idempotent_and_seed_if_empty_runs_once(db, process_env):

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 
-from articles_kit import AUTH
+from articles_kit import AUTH, run_python
 from media_kit import upload
 from werkzeug.serving import make_server
 
 from support.photos import phone_jpeg, plain_jpeg, png_claiming
-from support.servers import ROOT
 
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
@@ -211,15 +208,7 @@ with app.app_context():
 
 def test_the_api_loads_celery_only_when_it_first_queues_a_job(db, process_env, settings):
     # Celery is about 6 MB and 150 modules in each API worker that never queues a job.
-    done = subprocess.run(
-        [sys.executable, "-c", CELERY_ON_DEMAND],
-        env={**process_env, "PATH": ""},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_python(process_env, "-c", CELERY_ON_DEMAND)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
 
