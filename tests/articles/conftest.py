@@ -24,6 +24,7 @@ from articles.app import create_app
 from articles.db import Database, normalize_url
 from articles.manage import upgrade
 from articles.settings import Settings
+from articles.versions import VERSION_RECHECK_S
 from support.databases import postgres_url_or_skip, with_search_path
 from support.servers import Process, free_port, python_process, wait_http
 
@@ -94,6 +95,13 @@ def db(app) -> Database:
                 connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our table names
         else:
             connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    # Emptied behind the app's back, ids and the public generation start again: the
+    # process forgets what it read and kept, and trusts reads for the usual time.
+    for kept in (extensions.article_answers(app), extensions.list_answers(app)):
+        kept.clear()
+    for recent in (extensions.recent_versions(app), extensions.recent_generation(app)):
+        recent.forget()
+        recent.recheck_s = VERSION_RECHECK_S
     return database
 
 

@@ -16,9 +16,7 @@ from support.spies import note_calls
 @pytest.fixture
 def answers(app) -> AnswerCache:
     cache: AnswerCache = extensions.article_answers(app)
-    with cache._lock:  # each test starts with nothing kept
-        cache._items.clear()
-        cache._size = 0
+    cache.clear()  # each test starts with nothing kept
     return cache
 
 
@@ -152,10 +150,7 @@ def test_no_budget_keeps_nothing(client, make_article, app, orm_loads, monkeypat
 @pytest.fixture
 def list_queries(app, monkeypatch) -> list[str | None]:
     """The ``q`` of every list the ORM had to build (a list cache miss)."""
-    lists: AnswerCache = extensions.list_answers(app)
-    with lists._lock:
-        lists._items.clear()
-        lists._size = 0
+    extensions.list_answers(app).clear()
     built: list[str | None] = []
     real = queries.list_articles
 

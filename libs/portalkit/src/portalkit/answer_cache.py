@@ -53,6 +53,12 @@ class AnswerCache:
                 _, (_, dropped, _) = self._items.popitem(last=False)
                 self._size -= len(dropped)
 
+    def clear(self) -> None:
+        """Forget every answer (the store they were built from was emptied or replaced)."""
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response, request
 from sqlalchemy.engine import Connection
@@ -28,9 +28,11 @@ from articles.representation import article_dict, etag
 from articles.versions import ArticleVersion
 from portalkit.auth import has_scope
 from portalkit.http import fresh_requested, json_answer, json_bytes
+from portalkit.recent import RecentReads
 from portalkit.scopes import DRAFTS_READ
 
 VersionOf = Callable[[Connection], ArticleVersion | None]
+T = TypeVar("T")
 
 
 class Gone(Exception):
@@ -42,15 +44,10 @@ def article_answer(version_of: VersionOf, asked: Hashable) -> Response:
     cache when it holds the current version, else built from the ORM and kept.
     ``asked`` names the article as the reader asked for it (by id or by slug)."""
     public = not has_scope(DRAFTS_READ)
-
-    def read() -> ArticleVersion | None:
-        with database().single_read() as connection:
-            return version_of(connection)
-
-    if public and not fresh_requested():  # a published version found lately will do
-        current = recent_versions().read(asked, read, keep=_published)
+    if public:  # a published version found lately will do
+        current = _lately(recent_versions(), asked, version_of, keep=_published)
     else:
-        current = read()
+        current = _current(version_of)
     if current is None or (public and current.status != "published"):
         raise Gone
     tag = f'"{current.id}-{current.version}"'
@@ -65,6 +62,24 @@ def article_answer(version_of: VersionOf, asked: Hashable) -> Response:
     response = json_answer(body)
     response.headers["ETag"] = tag
     return response
+
+
+def _current(query: Callable[[Connection], T]) -> T:
+    with database().single_read() as connection:
+        return query(connection)
+
+
+def _lately(
+    reads: RecentReads[T],
+    key: Hashable,
+    query: Callable[[Connection], T],
+    keep: Callable[[T], bool] = lambda _value: True,
+) -> T:
+    """``query``'s answer as found lately (``reads`` trusts it half a second), unless the
+    client asks for the current state (``Cache-Control: no-cache``)."""
+    if fresh_requested():
+        return _current(query)
+    return reads.read(key, lambda: _current(query), keep)
 
 
 def _published(current: ArticleVersion | None) -> bool:
@@ -117,12 +132,7 @@ def public_list(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _public_list_key() -> tuple[Any, ...]:
-    def read() -> int:
-        with database().single_read() as connection:
-            return versions.public_generation(connection)
-
-    # As for one article: the generation found lately will do, unless the caller asks
-    # for the current one (Cache-Control: no-cache).
-    generation = read() if fresh_requested() else recent_generation().read(None, read)
+    # As for one article: the generation found lately will do.
+    generation = _lately(recent_generation(), None, versions.public_generation)
     prefix = request.headers.get("X-Forwarded-Prefix", "")
     return (generation, prefix, *sorted(request.args.items(multi=True)))
