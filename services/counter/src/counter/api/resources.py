@@ -22,7 +22,7 @@ from counter.api.schemas import (
     ViewSchema,
 )
 from counter.api.view_fields import MAX_ARTICLE_ID
-from counter.api.view_lane import FAULT_KEY, answer_of, count_outcomes, count_view
+from counter.api.view_lane import FAULT_KEY, answer_of, count_outcomes, view_request
 from counter.counting import Outcome, View
 from counter.extensions import view_counter, views_metric
 from portalkit.api import Blueprint, scoped
@@ -46,7 +46,8 @@ def _outcome_metric(outcomes: list[Outcome]) -> None:
 
 
 def _count_view(body: dict[str, Any]) -> dict[str, Any]:
-    outcome = count_view(view_counter(), request.environ, body)
+    [view], address = view_request(view_counter(), request.environ, body)
+    [outcome] = view_counter().record([view], rate_limit_address=address)
     _outcome_metric([outcome])
     return answer_of(outcome)
 
