@@ -88,6 +88,10 @@ def test_a_batch_counts_what_the_same_views_one_by_one_would(
     assert reply["not_counted"] == singly
     assert set(singly) == {"crawler", "excluded", "not_published", "duplicate"}
     assert state(client) == expected
+    # counter_views_total by result: the views one by one, then the batch, the same
+    metrics = client.get("/metrics").get_data(as_text=True)
+    for result, number in {"counted": reply["counted"], **singly}.items():
+        assert f'counter_views_total{{result="{result}"}} {2 * number}.0' in metrics
 
 
 def test_a_batch_without_user_agent_counts_as_crawlers(client, articles, auth):

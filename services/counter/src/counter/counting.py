@@ -6,6 +6,7 @@ rest atomically in Redis; a batch is the same script called once with every view
 
 from __future__ import annotations
 
+from collections import Counter as Tally
 from collections.abc import Iterable, Sequence
 from importlib.resources import files
 from typing import Any, NamedTuple
@@ -125,6 +126,24 @@ class ViewCounter:
         its address's rate (None: not limited). Each request gets its outcomes, or
         :class:`RateLimited` when its address is over the rate (its views are not looked
         at); the others are counted as if they had come alone, in order."""
+        reply, screened = self._call(requests)
+        return _answers(requests, reply, screened)
+
+    def record_batch(self, views: Sequence[View]) -> dict[str, int]:
+        """Count ``views`` in one round trip as :meth:`record` does, answering only how
+        many were counted (``"counted"``) and how many were not, by reason: a log
+        shipper's batch needs no answer per view, and making one costs a tenth of it."""
+        reply, screened = self._call([(views, None)])
+        statuses = reply[1]
+        tally = Tally(reason for reason in screened if reason is not None)
+        for status, result in (("1", "counted"), ("0", DUPLICATE), ("2", NOT_PUBLISHED)):
+            number = statuses.count(status)
+            if number:
+                tally[result] = number
+        return dict(tally)
+
+    def _call(self, requests: Sequence[ViewRequest]) -> tuple[list[str], list[str | None]]:
+        """record_views.lua's reply for ``requests``, split, and each view's screening."""
         today = local_day(self.clock())
         salt = self.salts.for_day(today)
         rate_keys = [
@@ -136,7 +155,7 @@ class ViewCounter:
             self._record,
             [self._record_settings, keys.day(today), " ".join(rate_keys), "".join(lines)],
         ).split(" ")
-        return _answers(requests, reply, screened)
+        return reply, screened
 
     def _view_lines(
         self, requests: Sequence[ViewRequest], salt: bytes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter as Tally
 from typing import Any
 
 from flask import request
@@ -22,7 +21,13 @@ from counter.api.schemas import (
     ViewSchema,
 )
 from counter.api.view_fields import MAX_ARTICLE_ID
-from counter.api.view_lane import FAULT_KEY, answer_of, count_outcomes, view_request
+from counter.api.view_lane import (
+    FAULT_KEY,
+    answer_of,
+    count_outcomes,
+    count_results,
+    view_request,
+)
 from counter.counting import Outcome, View
 from counter.extensions import view_counter, views_metric
 from portalkit.api import Blueprint, scoped
@@ -128,14 +133,10 @@ class BatchViews(MethodView):
             )
             for item in body["views"]
         ]
-        outcomes = view_counter().record(views)
-        _outcome_metric(outcomes)
-        reasons = Tally(outcome.reason for outcome in outcomes if not outcome.counted)
-        return {
-            "received": len(outcomes),
-            "counted": sum(outcome.counted for outcome in outcomes),
-            "not_counted": dict(reasons),
-        }
+        tally = view_counter().record_batch(views)
+        count_results(app_metrics(), views_metric(), tally)
+        counted = tally.pop("counted", 0)
+        return {"received": len(views), "counted": counted, "not_counted": tally}
 
 
 @blp.route("/top")

@@ -24,7 +24,7 @@ import io
 import json
 import time
 from collections import Counter as Tally
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -78,7 +78,12 @@ def count_outcomes(metrics: Metrics, views_metric: Counter, outcomes: list[Outco
     if len(outcomes) == 1:
         metrics.child(views_metric, outcomes[0].reason or "counted").inc()
         return
-    for result, number in Tally(outcome.reason or "counted" for outcome in outcomes).items():
+    count_results(metrics, views_metric, Tally(outcome.reason or "counted" for outcome in outcomes))
+
+
+def count_results(metrics: Metrics, views_metric: Counter, results: Mapping[str, int]) -> None:
+    """``counter_views_total`` from a number of views per result."""
+    for result, number in results.items():
         metrics.child(views_metric, result).inc(number)
 
 
