@@ -23,11 +23,8 @@ def record_all(app, jobs) -> list[dict]:
         return [reply for replies in pool.map(run, chunks) for reply in replies]
 
 
-def test_50_threads_recording_10000_distinct_visitors_count_exactly_10000(
-    app, articles, redis_client
-):
+def test_50_threads_recording_10000_distinct_visitors_count_exactly_10000(app, articles):
     articles.publish(42)
-    redis_client.config_resetstat()
     started = time.perf_counter()
 
     replies = record_all(app, [(42, f"visitor-{n}") for n in range(VISITORS)])
@@ -44,10 +41,6 @@ def test_50_threads_recording_10000_distinct_visitors_count_exactly_10000(
     assert sum(r["counted"] for r in replies) == VISITORS
     assert sorted(r["views"] for r in replies) == list(range(1, VISITORS + 1))
     assert abs(count["unique_visitors"] - VISITORS) <= VISITORS * 0.02
-    # Views that came while another was in Redis went together (counter.coalescing).
-    calls = redis_client.info("commandstats")["cmdstat_evalsha"]["calls"]
-    print(f"{calls} script calls for {VISITORS} views")
-    assert calls < VISITORS
 
 
 def test_1000_concurrent_views_from_one_visitor_count_once(app, articles):

@@ -8,8 +8,6 @@ import pytest
 import redis
 from counter_kit import BROWSER, auth, view
 
-from counter.counting import Outcome, RateLimited, View
-from counter.extensions import view_counter
 from support.servers import wait_until
 
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -300,58 +298,3 @@ def test_a_counted_view_is_one_script_call_by_sha(client, articles, redis_client
     assert sent_by_the_app == {"evalsha"}
     assert calls["evalsha"] == 11
     assert calls["exists"] == 11  # one published check per view
-
-
-def test_views_of_several_requests_in_one_call_count_as_if_sent_one_by_one(
-    make_app, settings, articles, redis_client
-):
-    """What the view lane sends when views arrive while another is in Redis: each
-    request against its own address's rate, the others counted in order."""
-    app = make_app(settings, rate_limit_per_min=2)
-    service = view_counter(app)
-    articles.publish(42, 43)
-    over = ipaddress.ip_address("198.51.100.9")
-    service.record([View(42, over, BROWSER, "first")], rate_limit_address=over)
-    service.record([View(42, over, BROWSER, "second")], rate_limit_address=over)
-    redis_client.config_resetstat()
-
-    answers = service.record_requests(
-        [
-            ([View(42, ipaddress.ip_address("198.51.100.1"), BROWSER, "a")], None),
-            ([View(42, over, BROWSER, "from-over")], over),
-            ([View(43, ipaddress.ip_address("198.51.100.2"), BROWSER, "b")], None),
-            ([View(42, ipaddress.ip_address("198.51.100.3"), BROWSER, "a")], None),
-            ([View(42, ipaddress.ip_address("198.51.100.4"), GOOGLEBOT)], None),
-            ([View(44, ipaddress.ip_address("198.51.100.5"), BROWSER, "c")], None),
-            ([View(42, ipaddress.ip_address("198.51.100.6"), BROWSER, "d")], None),
-        ]
-    )
-
-    assert answers[0] == [Outcome(42, 3, True, None)]
-    assert isinstance(answers[1], RateLimited)
-    assert 1 <= answers[1].retry_after <= 60
-    assert answers[2] == [Outcome(43, 1, True, None)]
-    assert answers[3] == [Outcome(42, 3, False, "duplicate")]  # "a" counted just before
-    assert answers[4] == [Outcome(42, 3, False, "crawler")]
-    assert answers[5] == [Outcome(44, 0, False, "not_published")]
-    assert answers[6] == [Outcome(42, 4, True, None)]
-    assert redis_client.info("commandstats")["cmdstat_evalsha"]["calls"] == 1
-    assert service.count(42)["views"] == 4
-    assert service.count(42)["unique_visitors"] == 4
-
-
-def test_a_call_whose_every_request_is_over_its_rate_counts_nothing(make_app, settings, articles):
-    app = make_app(settings, rate_limit_per_min=1)
-    service = view_counter(app)
-    articles.publish(42)
-    address = ipaddress.ip_address("198.51.100.9")
-
-    answers = service.record_requests(
-        [([View(42, address, BROWSER, f"v{n}")], address) for n in range(3)]
-    )
-
-    assert isinstance(answers[1], RateLimited)
-    assert isinstance(answers[2], RateLimited)
-    assert answers[0] == [Outcome(42, 1, True, None)]
-    assert service.count(42)["views"] == 1
-    assert service.record_requests([([View(42, address, BROWSER, "v9")], address)])[0].retry_after

@@ -7,7 +7,7 @@ rest atomically in Redis; a batch is the same script called once with every view
 from __future__ import annotations
 
 from collections import Counter as Tally
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib.resources import files
 from typing import Any, NamedTuple
 
@@ -57,10 +57,6 @@ class Outcome(NamedTuple):
     views: int
     counted: bool
     reason: str | None
-
-
-ViewRequest = tuple[Sequence[View], Address | None]
-"""One request's views, and the address whose rate it counts against (None: not limited)."""
 
 
 class RateLimited(Exception):
@@ -116,25 +112,28 @@ class ViewCounter:
         self, views: Sequence[View], rate_limit_address: Address | None = None
     ) -> list[Outcome]:
         """Count ``views`` in one round trip; raises :class:`RateLimited` when over the rate."""
-        [answer] = self.record_requests([(views, rate_limit_address)])
-        if isinstance(answer, RateLimited):
-            raise answer
-        return answer
-
-    def record_requests(self, requests: Sequence[ViewRequest]) -> list[list[Outcome] | RateLimited]:
-        """Count the views of several requests in one round trip, each request one against
-        its address's rate (None: not limited). Each request gets its outcomes, or
-        :class:`RateLimited` when its address is over the rate (its views are not looked
-        at); the others are counted as if they had come alone, in order."""
-        reply, screened = self._call(requests)
-        return _answers(requests, reply, screened)
+        statuses, befores, screened = self._call(views, rate_limit_address)
+        # Each article's views before the call, in the order the views first name it;
+        # a view's total is that plus the article's views counted up to and with it.
+        totals: dict[int, int] = {}
+        outcomes = []
+        for view, status, found in zip(views, statuses, screened, strict=True):
+            article_id = view.article_id
+            total = totals.get(article_id)
+            if total is None:
+                total = int(next(befores))
+            if status == "1":
+                total += 1
+            totals[article_id] = total
+            reason = found if status == "3" else _STATUS_REASONS[status]
+            outcomes.append(Outcome(article_id, total, reason is None, reason))
+        return outcomes
 
     def record_batch(self, views: Sequence[View]) -> dict[str, int]:
         """Count ``views`` in one round trip as :meth:`record` does, answering only how
         many were counted (``"counted"``) and how many were not, by reason: a log
         shipper's batch needs no answer per view, and making one costs a tenth of it."""
-        reply, screened = self._call([(views, None)])
-        statuses = reply[1]
+        statuses, _befores, screened = self._call(views, None)
         tally = Tally(reason for reason in screened if reason is not None)
         for status, result in (("1", "counted"), ("0", DUPLICATE), ("2", NOT_PUBLISHED)):
             number = statuses.count(status)
@@ -142,46 +141,42 @@ class ViewCounter:
                 tally[result] = number
         return dict(tally)
 
-    def _call(self, requests: Sequence[ViewRequest]) -> tuple[list[str], list[str | None]]:
-        """record_views.lua's reply for ``requests``, split, and each view's screening."""
+    def _call(
+        self, views: Sequence[View], rate_limit_address: Address | None
+    ) -> tuple[str, Iterator[str], list[str | None]]:
+        """record_views.lua's statuses and views before (see the script) for ``views``,
+        and why each view was screened out, or None; raises :class:`RateLimited`."""
         today = local_day(self.clock())
         salt = self.salts.for_day(today)
-        rate_keys = [
-            keys.rate(address_digest(salt, address)) if address is not None else "-"
-            for _views, address in requests
+        args: list[str] = [
+            self._record_settings,
+            keys.day(today),
+            keys.rate(address_digest(salt, rate_limit_address)) if rate_limit_address else "",
         ]
-        lines, screened = self._view_lines(requests, salt)
-        reply = self._run(
-            self._record,
-            [self._record_settings, keys.day(today), " ".join(rate_keys), "".join(lines)],
-        ).split(" ")
-        return reply, screened
-
-    def _view_lines(
-        self, requests: Sequence[ViewRequest], salt: bytes
-    ) -> tuple[list[str], list[str | None]]:
-        """record_views.lua's line per view, and why each view was screened out, or None."""
         screened: list[str | None] = []
         lines = []
         # A log shipper's batch holds each reader's few pages in a row: a reader's
         # digest is made once a batch (it is most of a batch's Python time).
         anonymous: dict[tuple[Address | None, str], str] = {}
-        for number, (views, _address) in enumerate(requests, 1):
-            for view in views:
-                reason = self.screen(view)
-                screened.append(reason)
-                if reason is not None:
-                    lines.append(f"{number} {view.article_id}  {reason}\n")
-                    continue
-                if view.visitor_id:
-                    digest = cookie_digest(view.visitor_id)
-                else:
-                    reader = (view.address, view.user_agent)
-                    digest = anonymous.get(reader)
-                    if digest is None:
-                        digest = anonymous[reader] = anonymous_digest(salt, *reader)
-                lines.append(f"{number} {view.article_id} {digest} \n")
-        return lines, screened
+        for view in views:
+            reason = self.screen(view)
+            screened.append(reason)
+            if reason is not None:
+                lines.append(f"{view.article_id}  {reason}\n")
+                continue
+            if view.visitor_id:
+                digest = cookie_digest(view.visitor_id)
+            else:
+                reader = (view.address, view.user_agent)
+                digest = anonymous.get(reader)
+                if digest is None:
+                    digest = anonymous[reader] = anonymous_digest(salt, *reader)
+            lines.append(f"{view.article_id} {digest} \n")
+        args.append("".join(lines))
+        reply = self._run(self._record, args).split(" ")
+        if int(reply[0]) > 0:
+            raise RateLimited(int(reply[0]))
+        return reply[1], iter(reply[2:]), screened
 
     def set_views(self, article_id: int, views: int) -> int:
         """Set a total (migration from an older system); the all-time ranking follows."""
@@ -237,37 +232,3 @@ class ViewCounter:
             {"article_id": int(reply[i]), "views": int(float(reply[i + 1]))}
             for i in range(0, len(reply), 2)
         ]
-
-
-def _answers(
-    requests: Sequence[ViewRequest], reply: list[str], screened: list[str | None]
-) -> list[list[Outcome] | RateLimited]:
-    """Each request's outcomes from record_views.lua's reply (see the script)."""
-    # Each article's views before the call, in the order the views first name it;
-    # a view's total is that plus the article's views counted up to and with it.
-    totals: dict[int, int] = {}
-    befores = iter(reply[2:])
-    statuses = iter(reply[1])
-    found = iter(screened)
-    answers: list[list[Outcome] | RateLimited] = []
-    for (views, _address), retry in zip(requests, reply[0].split(","), strict=True):
-        if retry != "0":
-            for _view in views:  # their statuses say "over the rate"
-                next(statuses), next(found)
-            answers.append(RateLimited(int(retry)))
-            continue
-        outcomes = []
-        for view in views:
-            status, reason = next(statuses), next(found)
-            article_id = view.article_id
-            total = totals.get(article_id)
-            if total is None:
-                total = int(next(befores))
-            if status == "1":
-                total += 1
-            totals[article_id] = total
-            if status != "3":
-                reason = _STATUS_REASONS[status]
-            outcomes.append(Outcome(article_id, total, reason is None, reason))
-        answers.append(outcomes)
-    return answers

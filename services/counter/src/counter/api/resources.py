@@ -26,7 +26,7 @@ from counter.api.view_lane import (
     answer_of,
     count_outcomes,
     count_results,
-    view_request,
+    count_view,
 )
 from counter.counting import Outcome, View
 from counter.extensions import view_counter, views_metric
@@ -51,8 +51,7 @@ def _outcome_metric(outcomes: list[Outcome]) -> None:
 
 
 def _count_view(body: dict[str, Any]) -> dict[str, Any]:
-    [view], address = view_request(view_counter(), request.environ, body)
-    [outcome] = view_counter().record([view], rate_limit_address=address)
+    outcome = count_view(view_counter(), request.environ, body)
     _outcome_metric([outcome])
     return answer_of(outcome)
 

@@ -8,8 +8,6 @@ rules accept: what the web's beacon sends) with the same conventions as every ro
 the request id kept or made, echoed and set for logs; the request counted and timed in
 ``http_requests_total`` and the latency histogram as ``/v1/views``; ``counter_views_total``
 by result; the same JSON answer, byte for byte; ``Vary: Origin`` when CORS is on.
-Views that arrive while another is in Redis are counted together in the next script
-call (``counter.coalescing``), each against its own address's rate.
 
 Everything else goes on to Flask unchanged: another method or path, another body (the
 schema gives its errors), and any fault while counting. A fault is handed on with the
@@ -31,8 +29,7 @@ from flask import Flask
 from prometheus_client import Counter
 
 from counter.api.view_fields import VIEW, load_plain
-from counter.coalescing import Coalescer
-from counter.counting import Outcome, RateLimited, View, ViewCounter, ViewRequest
+from counter.counting import Outcome, View, ViewCounter
 from counter.visitors import client_address
 from portalkit.http import REQUEST_ID_KEY, STARTED_KEY, count_request, json_bytes, request_id
 from portalkit.logging import request_id_var
@@ -54,11 +51,8 @@ def plain_view(data: bytes) -> dict[str, Any] | None:
     return load_plain(VIEW, item)
 
 
-def view_request(
-    service: ViewCounter, environ: dict[str, Any], body: dict[str, Any]
-) -> ViewRequest:
-    """The view of ``body`` by the reader who sent the request of ``environ``, and the
-    address it counts against."""
+def count_view(service: ViewCounter, environ: dict[str, Any], body: dict[str, Any]) -> Outcome:
+    """Record the view of ``body`` by the reader who sent the request of ``environ``."""
     address = client_address(
         environ.get("REMOTE_ADDR"),
         environ.get("HTTP_X_FORWARDED_FOR"),
@@ -70,7 +64,8 @@ def view_request(
         user_agent=environ.get("HTTP_USER_AGENT", ""),
         visitor_id=body.get("visitor_id"),
     )
-    return (view,), address
+    [outcome] = service.record([view], rate_limit_address=address)
+    return outcome
 
 
 def count_outcomes(metrics: Metrics, views_metric: Counter, outcomes: list[Outcome]) -> None:
@@ -110,10 +105,6 @@ class ViewLane:
         self.views_metric = views_metric
         self.max_body_bytes = max_body_bytes
         self.cors = bool(app.config.get("CORS_ORIGINS"))
-        # Views that come while another is in Redis go together in the next call.
-        self.record: Coalescer[ViewRequest, list[Outcome] | RateLimited] = Coalescer(
-            service.record_requests
-        )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
@@ -126,10 +117,7 @@ class ViewLane:
         rid = environ[REQUEST_ID_KEY] = request_id(environ)
         token = request_id_var.set(rid)
         try:
-            answer = self.record(view_request(self.service, environ, body))
-            if isinstance(answer, RateLimited):
-                raise answer
-            [outcome] = answer
+            outcome = count_view(self.service, environ, body)
         except Exception as exc:  # answered by the app's error handlers
             environ[FAULT_KEY] = exc
             return self.flask(environ, start_response)
