@@ -43,7 +43,8 @@ APP_TARGET = "PORTALKIT_APP"
 
 def load_app(target: str) -> Any:
     """The WSGI app of ``target`` (``module:app``, or ``module:factory()`` to call it),
-    made in the worker that serves it, with what it made frozen (:func:`freeze_startup`)."""
+    made in the worker that serves it (under either server), with what it made frozen
+    (:func:`freeze_startup`)."""
     module_name, _, name = target.partition(":")
     found = getattr(importlib.import_module(module_name), name.removesuffix("()"))
     app = found() if name.endswith("()") else found
@@ -171,7 +172,6 @@ def gunicorn_options(settings: ServerSettings, bind: str) -> dict[str, Any]:
 
 def serve_gunicorn(target: str, bind: str, settings: ServerSettings) -> None:
     from gunicorn.app.base import BaseApplication
-    from gunicorn.util import import_app
 
     class Application(BaseApplication):
         def load_config(self) -> None:
@@ -179,9 +179,7 @@ def serve_gunicorn(target: str, bind: str, settings: ServerSettings) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            app = import_app(target)
-            freeze_startup()
-            return app
+            return load_app(target)
 
     Application().run()
 

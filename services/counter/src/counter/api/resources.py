@@ -24,11 +24,11 @@ from counter.api.view_fields import MAX_ARTICLE_ID
 from counter.api.view_lane import (
     FAULT_KEY,
     answer_of,
-    count_outcomes,
+    count_outcome,
     count_results,
     count_view,
 )
-from counter.counting import Outcome, View
+from counter.counting import View
 from counter.extensions import view_counter, views_metric
 from portalkit.api import Blueprint, scoped
 from portalkit.auth import require_scope
@@ -46,13 +46,9 @@ ARTICLE = f"<int(min=1, max={MAX_ARTICLE_ID}):article_id>"
 # Schemas are given as instances: webargs builds a new schema per request from a class.
 
 
-def _outcome_metric(outcomes: list[Outcome]) -> None:
-    count_outcomes(app_metrics(), views_metric(), outcomes)
-
-
 def _count_view(body: dict[str, Any]) -> dict[str, Any]:
     outcome = count_view(view_counter(), request.environ, body)
-    _outcome_metric([outcome])
+    count_outcome(app_metrics(), views_metric(), outcome)
     return answer_of(outcome)
 
 

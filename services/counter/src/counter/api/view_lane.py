@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import json
 import time
-from collections import Counter as Tally
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -68,12 +67,9 @@ def count_view(service: ViewCounter, environ: dict[str, Any], body: dict[str, An
     return outcome
 
 
-def count_outcomes(metrics: Metrics, views_metric: Counter, outcomes: list[Outcome]) -> None:
+def count_outcome(metrics: Metrics, views_metric: Counter, outcome: Outcome) -> None:
     """``counter_views_total`` by result: counted, or the reason not."""
-    if len(outcomes) == 1:
-        metrics.child(views_metric, outcomes[0].reason or "counted").inc()
-        return
-    count_results(metrics, views_metric, Tally(outcome.reason or "counted" for outcome in outcomes))
+    metrics.child(views_metric, outcome.reason or "counted").inc()
 
 
 def count_results(metrics: Metrics, views_metric: Counter, results: Mapping[str, int]) -> None:
@@ -123,7 +119,7 @@ class ViewLane:
             return self.flask(environ, start_response)
         finally:
             request_id_var.reset(token)
-        count_outcomes(self.metrics, self.views_metric, [outcome])
+        count_outcome(self.metrics, self.views_metric, outcome)
         answer = json_bytes(answer_of(outcome), self.app)
         headers = [
             ("Content-Type", "application/json"),
