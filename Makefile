@@ -14,8 +14,10 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
+# Bytecode is written at setup, as the images have it (UV_COMPILE_BYTECODE): where
+# PYTHONDONTWRITEBYTECODE is set, every worker would otherwise compile what it imports.
 $(VENV)/.synced: uv.lock pyproject.toml libs/portalkit/pyproject.toml services/*/pyproject.toml | $(UV)
-	flock $(TOOLS)/.sync.lock $(UV) sync --frozen --all-packages --python $(PYTHON)
+	flock $(TOOLS)/.sync.lock $(UV) sync --frozen --all-packages --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 setup: $(VENV)/.synced
