@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import socket
 import threading
+from dataclasses import replace
 
 from articles_kit import AUTH, run_python
 from media_kit import upload
 from werkzeug.serving import make_server
 
+from articles import extensions
+from articles.app import create_app
 from support.photos import phone_jpeg, plain_jpeg, png_claiming
 
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
@@ -191,7 +194,7 @@ from articles.media.services import job_queue, media_tasks
 
 app = create_app()
 served = app.test_client().get("/v1/articles").status_code
-before = "celery" in sys.modules
+before = [name for name in ("celery", "kombu", "amqp") if name in sys.modules]
 with app.app_context():
     tasks = media_tasks()
     queue = job_queue()
@@ -207,16 +210,38 @@ with app.app_context():
 
 
 def test_the_api_loads_celery_only_when_it_first_queues_a_job(db, process_env, settings):
-    # Celery is about 6 MB and 150 modules in each API worker that never queues a job.
+    # Celery is about 6 MB and 150 modules in each API worker that never queues a job;
+    # kombu (its transport, with py-amqp) 22 modules more.
     done = run_python(process_env, "-c", CELERY_ON_DEMAND)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert seen == {
         "served": 200,
-        "before": False,
+        "before": [],
         "after": True,
         "bound": True,
         "broker": settings.redis_url,
         "queue": "media",
     }
+
+
+def test_an_upload_the_job_queue_cannot_take_is_refused_with_503_and_not_kept(
+    media_settings, media_client, db
+):
+    """The broker out of reach: the upload answers 503 and leaves no record behind."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens there once it is closed
+    app = create_app(replace(media_settings, redis_url=f"redis://127.0.0.1:{closed}/7"))
+    app.config["TESTING"] = True
+    try:
+        answer = upload(app.test_client(), plain_jpeg(seed=41), caption="Hàng đợi vắng")
+        body = problem_of(answer, 503)
+    finally:
+        extensions.database(app).dispose()
+    assert "Retry-After" in answer.headers
+    assert body["title"]
+    library = media_client.get("/v1/media", query_string={"q": "Hàng đợi vắng"}, headers=AUTH)
+    assert library.status_code == 200
+    assert library.get_json()["items"] == []

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import redis
 from flask import Flask, current_app
-from kombu.exceptions import OperationalError
 
 from articles.celery_app import celery_config
 from articles.db import Database
@@ -25,7 +24,12 @@ from portalkit.redis_client import connect
 if TYPE_CHECKING:
     from celery import Celery
 
-MEDIA_UNAVAILABLE = (StorageUnavailable, OperationalError)
+
+class QueueUnavailable(Exception):
+    """The job queue did not take a job: its broker (Redis) is out of reach."""
+
+
+MEDIA_UNAVAILABLE = (StorageUnavailable, QueueUnavailable)
 """Failures that answer 503: the storage or the job queue (Redis) is down."""
 LOCK_KEY = "articles:media:lock:{sha256}"
 
@@ -93,6 +97,21 @@ def media_tasks() -> ModuleType:
     from articles.media import tasks
 
     return tasks
+
+
+def queue_media_task(name: str, *args: Any) -> None:
+    """Queue the task ``name`` of :mod:`articles.media.tasks` with ``args``; raises
+    :class:`QueueUnavailable` when the broker does not take it. Its error is kombu's,
+    loaded here with Celery: a worker that never queues a job loads neither (kombu and
+    py-amqp are 22 modules, about 0.6 MiB of each worker).
+    """
+    task = getattr(media_tasks(), name)
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.apply_async(args)
+    except OperationalError as exc:
+        raise QueueUnavailable(f"the job queue did not take {name}: {exc}") from exc
 
 
 media_services = AppSlot[MediaServices]("articles.media")
