@@ -139,6 +139,39 @@ def test_an_entry_is_dropped_after_its_age(monkeypatch):
     assert answers.size == 0
 
 
+def test_an_answer_due_for_refresh_is_rebuilt_by_one_reader_while_others_keep_it(monkeypatch):
+    import portalkit.answer_cache as answer_cache
+
+    now = [1000.0]
+    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+    answers = AnswerCache(max_bytes=1000, max_age_s=10, refresh_after_s=8)
+    answers.put("q", b"old", (("X-Total-Count", "1"),))
+    now[0] += 7.9
+    assert answers.get_answer("q") == (b"old", (("X-Total-Count", "1"),))
+
+    now[0] += 0.2  # 8.1 s old: the first reader to ask rebuilds it...
+    assert answers.get_answer("q") is None
+    # ...and every other reader is still answered, up to the entry's age
+    assert [answers.get("q") for _ in range(3)] == [b"old"] * 3
+    answers.put("q", b"new")
+    assert answers.get("q") == b"new"
+
+    now[0] += 8.5  # a rebuild that puts nothing: the old answer lasts until its age
+    assert answers.get("q") is None
+    assert answers.get("q") == b"new"
+    now[0] += 1.6
+    assert answers.get("q") is None
+    assert answers.get("q") is None, "past its age no one is answered from it"
+    assert answers.size == 0
+
+
+def test_a_refresh_is_only_asked_for_before_the_age():
+    with pytest.raises(ValueError):
+        AnswerCache(max_bytes=1000, max_age_s=10, refresh_after_s=10)
+    with pytest.raises(ValueError):
+        AnswerCache(max_bytes=1000, max_age_s=10, refresh_after_s=-1)
+
+
 def test_no_budget_keeps_nothing(client, make_article, app, orm_loads, monkeypatch):
     monkeypatch.setitem(app.extensions, extensions.article_answers.key, AnswerCache(max_bytes=0))
     article = make_article()
@@ -178,6 +211,28 @@ def test_a_public_list_is_built_once_until_something_public_changes(
     make_article(title="An ninh biên giới được giữ vững")  # published: a new event
     after = client.get("/v1/articles?q=an+ninh").get_json()
     assert after["total"] == 2
+
+
+def test_a_busy_public_list_is_rebuilt_once_before_it_expires(
+    app, client, make_article, list_queries, monkeypatch
+):
+    import portalkit.answer_cache as answer_cache
+
+    now = [1000.0]
+    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+    make_article(title="Đảm bảo an ninh trật tự dịp Tết")
+    first = client.get("/v1/articles?q=an+ninh")
+    cache = extensions.list_answers(app)
+    now[0] += cache.refresh_after_s + 0.5  # due for refresh, not yet expired
+
+    answers = [client.get("/v1/articles?q=an+ninh") for _ in range(4)]
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert {answer.data for answer in answers} == {first.data}
+    assert list_queries == ["an ninh", "an ninh"], "one reader rebuilt it, the others kept it"
+    now[0] += cache.refresh_after_s - 1  # the rebuilt answer is young again
+    client.get("/v1/articles?q=an+ninh")
+    assert list_queries == ["an ninh", "an ninh"]
 
 
 def test_a_draft_changes_nothing_public_and_editors_always_see_the_current_list(

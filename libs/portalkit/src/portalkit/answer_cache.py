@@ -1,5 +1,6 @@
 """A bounded, per-process LRU of answers (bytes, and the headers that go with them)
-by key, each kept at most a while."""
+by key, each kept at most a while, and optionally rebuilt a little before that by one
+reader while the others are still answered from it."""
 
 from __future__ import annotations
 
@@ -14,12 +15,27 @@ MAX_AGE_S = 300.0
 
 
 class AnswerCache:
-    """Answers up to ``max_bytes`` in all (0 keeps nothing), least recently used out first."""
+    """Answers up to ``max_bytes`` in all (0 keeps nothing), least recently used out first.
 
-    def __init__(self, max_bytes: int, max_age_s: float = MAX_AGE_S) -> None:
+    With ``refresh_after_s``, the first reader to ask for an answer older than that is
+    told it is missing (so it rebuilds it and puts the new one), while every other
+    reader is still given the answer kept until it is ``max_age_s`` old. A busy answer
+    then never expires under its readers: it is rebuilt once, by one thread, instead of
+    by every thread that asks in the moment it expired, each holding the worker's GIL
+    for the whole build (BENCHMARKS.md: the search's p99). A rebuild that puts nothing
+    (an error) leaves the old answer to its age.
+    """
+
+    def __init__(
+        self, max_bytes: int, max_age_s: float = MAX_AGE_S, refresh_after_s: float | None = None
+    ) -> None:
+        if refresh_after_s is not None and not 0 <= refresh_after_s < max_age_s:
+            raise ValueError("refresh_after_s must be at least 0 and less than max_age_s")
         self.max_bytes = max_bytes
         self.max_age_s = max_age_s
-        self._items: OrderedDict[Hashable, tuple[float, bytes, Headers]] = OrderedDict()
+        self.refresh_after_s = refresh_after_s
+        # key -> (when it was put, body, headers, whether a reader is rebuilding it)
+        self._items: OrderedDict[Hashable, tuple[float, bytes, Headers, bool]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
@@ -33,12 +49,17 @@ class AnswerCache:
             item = self._items.get(key)
             if item is None:
                 return None
-            if time.monotonic() - item[0] > self.max_age_s:
+            age = time.monotonic() - item[0]
+            if age > self.max_age_s:
                 del self._items[key]
                 self._size -= len(item[1])
                 return None
+            stored, body, headers, rebuilding = item
+            if not rebuilding and self.refresh_after_s is not None and age > self.refresh_after_s:
+                self._items[key] = (stored, body, headers, True)
+                return None  # this reader rebuilds it; the others keep being answered
             self._items.move_to_end(key)
-            return item[1], item[2]
+            return body, headers
 
     def put(self, key: Hashable, body: bytes, headers: Headers = ()) -> None:
         if len(body) > self.max_bytes // 4:
@@ -47,10 +68,10 @@ class AnswerCache:
             old = self._items.pop(key, None)
             if old is not None:
                 self._size -= len(old[1])
-            self._items[key] = (time.monotonic(), body, headers)
+            self._items[key] = (time.monotonic(), body, headers, False)
             self._size += len(body)
             while self._size > self.max_bytes:
-                _, (_, dropped, _) = self._items.popitem(last=False)
+                _, (_, dropped, _, _) = self._items.popitem(last=False)
                 self._size -= len(dropped)
 
     def clear(self) -> None:

@@ -29,6 +29,7 @@ GATEWAY_PREFIX = "/api/articles"  # where the gateway serves this API
 SERVICE = "articles"
 DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
 LIST_MAX_AGE_S = 10.0  # public lists: a PostgreSQL commit may land behind a later id
+LIST_REFRESH_S = 8.0  # a busy list is rebuilt by one reader from then on, before it expires
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,12 @@ def _init_extensions(app: Flask, settings: Settings, metrics: Metrics) -> None:
     extensions.recent_versions.init_app(app, RecentReads(VERSION_RECHECK_S))
     extensions.recent_generation.init_app(app, RecentReads(VERSION_RECHECK_S, max_items=1))
     extensions.list_answers.init_app(
-        app, AnswerCache(settings.read_cache_bytes // 4, max_age_s=LIST_MAX_AGE_S)
+        app,
+        AnswerCache(
+            settings.read_cache_bytes // 4,
+            max_age_s=LIST_MAX_AGE_S,
+            refresh_after_s=LIST_REFRESH_S,
+        ),
     )
 
 
