@@ -13,11 +13,14 @@ function init(args)
 end
 
 local function address(reader)
-  -- Half IPv4, half IPv6 (both families reach the portal); distinct for 2^24 readers.
+  -- Half IPv4, half IPv6 (both families reach the portal), distinct for every run and
+  -- wrk thread (up to 1,024 of them) and up to 2^20 readers each: a run that met the
+  -- readers of an earlier one would find them counted within the dedupe window.
   local group = RUN * 8 + thread_number
   if reader % 2 == 0 then
-    return string.format("%d.%d.%d.%d", 64 + group % 64, math.floor(reader / 65536) % 256,
-      math.floor(reader / 256) % 256, reader % 256)
+    local n = (group % 1024) * 1048576 + reader % 1048576
+    return string.format("%d.%d.%d.%d", 64 + math.floor(n / 16777216) % 64,
+      math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
   end
   return string.format("2001:db8:%x:%x::%x", group % 65536,
     math.floor(reader / 65536) % 65536, reader % 65536)
