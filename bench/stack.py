@@ -20,6 +20,8 @@ from bench import content
 from bench.processes import ROOT, Redis, Server
 from bench.scenarios import Content
 
+log = logging.getLogger("bench")
+
 APPS = {
     "articles": "articles.app:create_app()",
     "counter": "counter.app:create_app()",
@@ -29,8 +31,6 @@ APPS = {
     "incr": "bench.baselines:incr_app()",
     "vote": "bench.baselines:vote_app()",
 }
-log = logging.getLogger("bench")
-
 READY_PATHS = {"bare": "/", "incr": "/", "vote": "/"}
 START_ORDER = ("articles", "counter", "weather", "web", "bare", "incr", "vote")
 

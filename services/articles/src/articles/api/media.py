@@ -24,7 +24,7 @@ from articles.extensions import count_write, database
 from articles.media import library
 from articles.media.probe import probe
 from articles.media.representation import media_dict
-from articles.media.services import QueueUnavailable, media_services, queue_media_task
+from articles.media.services import QueueUnavailable, media_services, media_tasks, queue_job
 from portalkit.api import Blueprint, scoped
 from portalkit.auth import require_scope, require_token, token_holder
 from portalkit.problems import problem
@@ -103,7 +103,7 @@ class MediaCollection(MethodView):
             # Queued before the commit: a broker that is down refuses the upload (503)
             # instead of leaving a record nothing will process; a job that runs before
             # the commit is visible retries.
-            queue_media_task("render_media", media.id)
+            queue_job(media_tasks().render_media, media.id)
             body = media_dict(media)
         count_write("media.create")
         return body, 202, {"Location": url_for("media.MediaById", media_id=media.id)}
@@ -144,6 +144,6 @@ class MediaById(MethodView):
             sha256, width = media.sha256, media.width
         count_write("media.delete")
         try:
-            queue_media_task("purge_media", sha256, width)
+            queue_job(media_tasks().purge_media, sha256, width)
         except QueueUnavailable:  # the files stay: harmless, purged with a later delete
             log.warning("purge of deleted photo files not queued", exc_info=True)

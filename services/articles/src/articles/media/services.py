@@ -22,7 +22,7 @@ from portalkit.extensions import AppSlot
 from portalkit.redis_client import connect
 
 if TYPE_CHECKING:
-    from celery import Celery
+    from celery import Celery, Task
 
 
 class QueueUnavailable(Exception):
@@ -99,19 +99,18 @@ def media_tasks() -> ModuleType:
     return tasks
 
 
-def queue_media_task(name: str, *args: Any) -> None:
-    """Queue the task ``name`` of :mod:`articles.media.tasks` with ``args``; raises
+def queue_job(task: Task, *args: Any) -> None:
+    """Queue ``task`` (one of :func:`media_tasks`) with ``args``; raises
     :class:`QueueUnavailable` when the broker does not take it. Its error is kombu's,
-    loaded here with Celery: a worker that never queues a job loads neither (kombu and
-    py-amqp are 22 modules, about 0.6 MiB of each worker).
+    imported here, where Celery is already loaded: a worker that never queues a job
+    loads neither (kombu and py-amqp are 22 modules, about 0.6 MiB of each worker).
     """
-    task = getattr(media_tasks(), name)
     from kombu.exceptions import OperationalError
 
     try:
         task.apply_async(args)
     except OperationalError as exc:
-        raise QueueUnavailable(f"the job queue did not take {name}: {exc}") from exc
+        raise QueueUnavailable(f"the job queue did not take {task.name}: {exc}") from exc
 
 
 media_services = AppSlot[MediaServices]("articles.media")
