@@ -7,7 +7,9 @@ run (10), BENCH_WARMUP seconds of warm-up before each scenario (3), BENCH_CONNEC
 API on top of the sample content (200), BENCH_OUTPUT directory for latest.md and
 latest.json (bench/results), BENCH_ROUNDS times each scenario is measured (1; with more,
 the run with the median ratio is reported and every round's ratios are listed),
-BENCH_SERVERS the HTTP servers every app is served by, side by side (gunicorn,granian).
+BENCH_SERVERS the HTTP servers every app is served by, side by side (gunicorn,granian),
+BENCH_WRK_REALTIME whether wrk runs at real-time priority where it may (true; false
+measures with wrk waiting for a core behind the servers, as before the twelfth session).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from bench.processes import ROOT, SERVER_KINDS
 from bench.runner import Options, Runner
 from bench.scenarios import BASELINES, BY_NAME, SCENARIOS
 from bench.stack import Stack
-from portalkit.config import ConfigError, env, integer, number
+from bench.wrk import wrk_priority
+from portalkit.config import ConfigError, boolean, env, integer, number
 from portalkit.serve import ServerSettings
 
 log = logging.getLogger("bench")
@@ -66,6 +69,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "rounds": env("BENCH_ROUNDS", "1", integer(1, 20)),
             "servers": env("BENCH_SERVERS", ",".join(SERVER_KINDS), server_kinds),
             "output": Path(env("BENCH_OUTPUT", str(ROOT / "bench" / "results"))),
+            "wrk_realtime": env("BENCH_WRK_REALTIME", "true", boolean),
         }
     except ConfigError as exc:
         sys.stderr.write(f"configuration error: {exc}\n")
@@ -84,6 +88,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--servers", type=server_kinds, help="comma-separated server kinds")
     parser.add_argument("--output", type=Path, help="directory for latest.md and latest.json")
+    parser.add_argument(
+        "--wrk-realtime",
+        action=argparse.BooleanOptionalAction,
+        help="run wrk at real-time priority where allowed (SCHED_FIFO 1)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     return parser.parse_args(argv)
 
@@ -103,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         batch_connections=args.batch_connections,
         threads=args.threads,
         rounds=args.rounds,
+        realtime=wrk_priority(args.wrk_realtime),
     )
     scenarios = [BY_NAME[name] for name in args.scenarios]
     about = machine.machine()

@@ -270,7 +270,12 @@ def markdown(doc: dict) -> str:
         f"Servers: {', '.join(kinds)}, each {g['workers']} workers x {g['threads']} threads. "
         f"wrk: {o['threads']} threads, {o['connections']} connections "
         f"({o['batch_connections']} for the batch), {o['duration_s']:g} s per run "
-        f"after {o['warmup_s']:g} s of warm-up"
+        f"after {o['warmup_s']:g} s of warm-up, "
+        + (
+            "at real-time priority (SCHED_FIFO 1)"
+            if o.get("realtime")
+            else "at the normal priority"
+        )
         + (f"; {o['rounds']} rounds, the median shown." if o.get("rounds", 1) > 1 else "."),
         f"Other processes used {others:.2f} cores on average during the measured runs "
         f"(the machine's busy time minus the benchmark's own); load average at the end "

@@ -36,6 +36,8 @@ class Options:
     batch_connections: int
     threads: int
     rounds: int = 1
+    realtime: bool = False
+    """wrk runs at real-time priority (``bench.wrk.REALTIME``)."""
 
 
 @dataclass
@@ -71,7 +73,12 @@ class Runner:
     def _load(self, scenario: Scenario, duration_s: float) -> Load:
         connections = self.options.batch_connections if scenario.batch else self.options.connections
         threads = min(self.options.threads, connections)
-        return Load(duration_s=duration_s, connections=connections, threads=threads)
+        return Load(
+            duration_s=duration_s,
+            connections=connections,
+            threads=threads,
+            realtime=self.options.realtime,
+        )
 
     def warm(self, scenario: Scenario, kind: str) -> None:
         """Run the scenario unmeasured for the warm-up time, and until answers come back

@@ -7,7 +7,9 @@ prints one JSON line (requests, errors by kind, latency percentiles) read back h
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -16,6 +18,16 @@ from pathlib import Path
 
 LUA = Path(__file__).parent / "lua"
 RESULT_MARK = "BENCH_RESULT "
+REALTIME = ("chrt", "--fifo", "1")
+"""How wrk is started when it is given a core the moment it wakes: the lowest real-time
+priority (SCHED_FIFO 1). wrk measures each request from its own event loop, on the two
+cores the servers keep busy; at the normal priority its threads waited up to 23 ms for a
+core (``perf sched latency``), and every answer on their 16 connections was counted that
+much late: the p99 of the bare floor moved between 8 and 36 ms from run to run, and
+between 8 and 9 ms with wrk at this priority (BENCHMARKS.md). It spends a few percent of
+the CPU either way, and the kernel keeps real-time threads to 95% of it."""
+
+log = logging.getLogger("bench")
 
 BROWSERS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -41,6 +53,8 @@ class Load:
     connections: int
     threads: int
     timeout_s: float = 10.0
+    realtime: bool = False
+    """Run wrk at real-time priority (:data:`REALTIME`)."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +109,32 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(url: str, script: str, load: Load, work_dir: Path, label: str) -> WrkResult:
-    """Run wrk once against ``url``; its whole output is kept in ``work_dir``."""
-    script_path = work_dir / f"{label}.lua"
-    script_path.write_text(script)
-    args = [
+@functools.cache
+def realtime_allowed() -> bool:
+    """Whether this process may start wrk at real-time priority (root, or
+    ``CAP_SYS_NICE``, and ``chrt`` from util-linux)."""
+    if shutil.which(REALTIME[0]) is None:
+        return False
+    done = subprocess.run([*REALTIME, "true"], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def wrk_priority(wanted: bool) -> bool:
+    """The priority wrk will run at: real-time if ``wanted`` and allowed, with a warning
+    when it was wanted and is not (the p99 then counts wrk's own waits for a core)."""
+    if wanted and not realtime_allowed():
+        log.warning(
+            "wrk cannot run at real-time priority here (%s): measuring at the normal priority",
+            " ".join(REALTIME),
+        )
+        return False
+    return wanted
+
+
+def wrk_args(url: str, script_path: Path, load: Load) -> list[str]:
+    prefix = list(REALTIME) if load.realtime else []
+    return [
+        *prefix,
         wrk_binary(),
         f"-t{load.threads}",
         f"-c{load.connections}",
@@ -110,6 +145,13 @@ def run_wrk(url: str, script: str, load: Load, work_dir: Path, label: str) -> Wr
         str(script_path),
         url,
     ]
+
+
+def run_wrk(url: str, script: str, load: Load, work_dir: Path, label: str) -> WrkResult:
+    """Run wrk once against ``url``; its whole output is kept in ``work_dir``."""
+    script_path = work_dir / f"{label}.lua"
+    script_path.write_text(script)
+    args = wrk_args(url, script_path, load)
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     (work_dir / f"{label}.out").write_text(done.stdout + done.stderr)
     line = next((line for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)), None)

@@ -9,9 +9,11 @@ wrk runs, views are counted, and the results are written.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 
+from bench.wrk import REALTIME, Load, realtime_allowed, wrk_args, wrk_priority
 from support.servers import ROOT
 
 
@@ -48,6 +50,9 @@ def test_harness_measures_a_scenario_beside_both_baselines_under_both_servers(tm
     assert [(run["kind"], run["name"]) for run in doc["baseline_runs"]] == step * 3
     text = (tmp_path / "latest.md").read_text()
     assert "counter POST /v1/views" in text
+    # wrk ran at real-time priority wherever this machine allows it, and the run says so.
+    assert doc["options"]["realtime"] is realtime_allowed()
+    assert ("at real-time priority" in text) is realtime_allowed()
     assert "| granian |" in text
     assert "Every round" in text
 
@@ -98,3 +103,25 @@ def test_the_photo_figures_are_measured_and_written(tmp_path):
     assert doc["worker"]["photos"] == 1
     assert doc["worker"]["peak_rss_mib"]["pool"] and doc["worker"]["peak_rss_mib"]["main"] > 0
     assert "Photo renditions" in (tmp_path / "photos.md").read_text()
+
+
+def test_wrk_is_started_at_real_time_priority_only_when_asked(tmp_path):
+    script = tmp_path / "run.lua"
+
+    asked = wrk_args("http://127.0.0.1:1/", script, Load(1, 4, 1, realtime=True))
+    normal = wrk_args("http://127.0.0.1:1/", script, Load(1, 4, 1))
+
+    assert asked[: len(REALTIME)] == list(REALTIME)
+    assert asked[len(REALTIME) :] == normal
+    assert normal[0].endswith("wrk")
+
+
+def test_a_machine_that_refuses_real_time_priority_is_measured_at_the_normal_one(
+    monkeypatch, caplog
+):
+    monkeypatch.setattr("bench.wrk.realtime_allowed", lambda: False)
+
+    with caplog.at_level(logging.WARNING, logger="bench"):
+        assert wrk_priority(True) is False
+    assert "normal priority" in caplog.text
+    assert wrk_priority(False) is False
