@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,15 +23,10 @@ import redis
 from supervisor import Supervisor, read_procfile
 
 from portalkit.config import redis_url
+from portalkit.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"

@@ -1,0 +1,61 @@
+"""Ports for processes about to be started: ``make run``'s services, the tests' and the
+bench's servers.
+
+A port is chosen now and bound seconds later, by a process that is still importing its
+code. A port from the kernel's ephemeral range (``bind`` to port 0) can in the meantime
+become the local end of any outgoing connection on the machine (to Redis, PostgreSQL,
+another service), and the later ``bind`` then fails: a Celery worker's metrics server,
+which binds from a signal handler, logged the error and served nothing. So the ports
+handed out here come from below that range, which the kernel never hands out on its own,
+and each is checked free when it is chosen.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+from pathlib import Path
+
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+LINUX_EPHEMERAL = (32768, 60999)
+"""Linux's default range, where ``EPHEMERAL_RANGE`` cannot be read."""
+LOWEST = 10_000
+"""Below this, ports are left to well-known and registered servers (PostgreSQL 5432,
+Redis 6379, ...)."""
+ATTEMPTS = 1_000
+
+_handed_out: set[int] = set()
+
+
+def ephemeral_range(path: Path = EPHEMERAL_RANGE) -> tuple[int, int]:
+    """The ports the kernel picks from for outgoing connections and ``bind`` to port 0."""
+    try:
+        low, high = (int(part) for part in path.read_text().split())
+    except (OSError, ValueError):
+        return LINUX_EPHEMERAL
+    return low, high
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing is bound to, outside the ephemeral range, and never one this process
+    handed out before (its server may still be starting)."""
+    low, high = ephemeral_range()
+    below = range(LOWEST, low)
+    above = range(high + 1, 65_536)
+    candidates = below if len(below) >= len(above) else above
+    if not candidates:  # the whole range is ephemeral: take the kernel's pick
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            return int(sock.getsockname()[1])
+    for _ in range(ATTEMPTS):
+        port = random.choice(candidates)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port between {candidates.start} and {candidates.stop - 1}")
