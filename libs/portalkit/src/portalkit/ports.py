@@ -12,6 +12,7 @@ and each is checked free when it is chosen.
 
 from __future__ import annotations
 
+import functools
 import random
 import socket
 from pathlib import Path
@@ -27,8 +28,10 @@ ATTEMPTS = 1_000
 _handed_out: set[int] = set()
 
 
+@functools.cache
 def ephemeral_range(path: Path = EPHEMERAL_RANGE) -> tuple[int, int]:
-    """The ports the kernel picks from for outgoing connections and ``bind`` to port 0."""
+    """The ports the kernel picks from for outgoing connections and ``bind`` to port 0
+    (read once)."""
     try:
         low, high = (int(part) for part in path.read_text().split())
     except (OSError, ValueError):
@@ -36,26 +39,26 @@ def ephemeral_range(path: Path = EPHEMERAL_RANGE) -> tuple[int, int]:
     return low, high
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing is bound to, outside the ephemeral range, and never one this process
-    handed out before (its server may still be starting)."""
+def _candidates() -> range:
+    """The wider side of the ephemeral range, above ``LOWEST``; empty if there is none."""
     low, high = ephemeral_range()
-    below = range(LOWEST, low)
-    above = range(high + 1, 65_536)
-    candidates = below if len(below) >= len(above) else above
-    if not candidates:  # the whole range is ephemeral: take the kernel's pick
-        with socket.socket() as sock:
-            sock.bind((host, 0))
-            return int(sock.getsockname()[1])
+    below, above = range(LOWEST, low), range(high + 1, 65_536)
+    return below if len(below) >= len(above) else above
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing is bound to, outside the ephemeral range (the kernel's pick where the
+    range leaves no other), and never one this process handed out before (its server may
+    still be starting)."""
+    candidates = _candidates()
     for _ in range(ATTEMPTS):
-        port = random.choice(candidates)
-        if port in _handed_out:
-            continue
         with socket.socket() as sock:
             try:
-                sock.bind((host, port))
+                sock.bind((host, random.choice(candidates) if candidates else 0))
             except OSError:
                 continue
-        _handed_out.add(port)
-        return port
-    raise RuntimeError(f"no free port between {candidates.start} and {candidates.stop - 1}")
+            port = int(sock.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"no free port among {len(candidates)} outside the ephemeral range")
