@@ -10,8 +10,10 @@ its own store, the one a fetch would have saved.
 from __future__ import annotations
 
 import itertools
+import logging
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,6 +29,12 @@ from portalkit.events import (
     ArticleUpdated,
     from_fields,
 )
+
+log = logging.getLogger("bench")
+
+ENTRY_BYTES = 40
+"""What Redis 7 counts per key in its keyspace table's overhead (a dict entry and its
+key object), besides 8 bytes a slot."""
 
 
 @dataclass(frozen=True)
@@ -156,3 +164,42 @@ def observe_weather(env: Mapping[str, str]) -> int:
     from weather.settings import Settings
 
     return store_sample_weather(Settings.from_env(env))
+
+
+def forget_visitors(client: redis.Redis, timeout_s: float = 30.0) -> int:
+    """Delete every visitor the counter remembers (its dedupe keys, nothing it counted),
+    then wait until Redis has shrunk its keyspace's table to what is left. Returns how
+    many were deleted.
+
+    Each run of a scenario that counts views then starts from the same Redis, whichever
+    server it measures: a batch run adds some 1.5 million keys, and without this the
+    keyspace grew run after run and its table doubled (seconds of rehashing at half
+    Redis' command rate) in whichever run crossed a power of two (BENCHMARKS.md).
+    """
+    from counter.keys import SEEN_PATTERN
+
+    deleted, cursor = 0, 0
+    while True:  # deleting what a SCAN returned leaves the rest of its walk intact
+        cursor, keys = client.scan(cursor, match=SEEN_PATTERN, count=10_000)
+        if keys:
+            deleted += client.unlink(*keys)
+        if cursor == 0:
+            break
+    deadline = time.monotonic() + timeout_s
+    while not _table_fits(client):
+        if time.monotonic() > deadline:
+            log.warning("Redis kept its large keyspace table %.0f s after the delete", timeout_s)
+            break
+        time.sleep(0.05)
+    return deleted
+
+
+def _table_fits(client: redis.Redis) -> bool:
+    """Whether the keyspace's table has at most four slots a key (Redis sizes it to the
+    next power of two, and shrinks it in its cron once under a tenth full)."""
+    db = client.memory_stats().get("db.0")
+    if not db:
+        return True
+    keys = client.dbsize()
+    slots = (db["overhead.hashtable.main"] - keys * ENTRY_BYTES) // 8
+    return slots <= 4 * max(keys, 16)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import redis_stats
+from bench.content import forget_visitors
 from bench.machine import CpuMeter
 from bench.scenarios import BASELINES, Scenario
 from bench.stack import Stack
@@ -100,6 +101,8 @@ class Runner:
         client = self.stack.redis.client
         load = self._load(scenario, self.options.duration_s)
         script = self._script(scenario)
+        if scenario.views_per_request:
+            forget_visitors(client)
         redis_stats.wait_quiet(client)
         stats_before = redis_stats.commandstats(client)
         views_before = redis_stats.counted_views(client) if scenario.views_per_request else 0

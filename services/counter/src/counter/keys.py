@@ -16,6 +16,9 @@ ARTICLE_PREFIX = PREFIX + "article:"
 RANK_ALL = PREFIX + "rank:all"
 DAY_PATTERN = PREFIX + "day:*"
 TOP_PATTERN = PREFIX + "top:*"
+SEEN_PATTERN = ARTICLE_PREFIX + "*:seen:*"
+"""Every visitor the dedupe window remembers, one key each:
+``counter:article:<id>:seen:<visitor digest>`` (written by ``lua/record_views.lua``)."""
 
 
 def article_prefix(article_id: int) -> str:
