@@ -172,6 +172,51 @@ def test_a_refresh_is_only_asked_for_before_the_age():
         AnswerCache(max_bytes=1000, max_age_s=10, refresh_after_s=-1)
 
 
+def test_answers_put_together_come_due_over_a_while_not_all_at_once(monkeypatch):
+    import portalkit.answer_cache as answer_cache
+
+    now = [1000.0]
+    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+    answers = AnswerCache(max_bytes=100_000, max_age_s=300, refresh_after_s=270, spread=0.2)
+    for key in range(200):  # a start, or a burst of readers: every answer built at once
+        answers.put(key, b"answer")
+    due: dict[int, float] = {}
+    while len(due) < 200 and now[0] < 1400:
+        now[0] += 1
+        for key in range(200):
+            if key not in due and answers.get(key) is None:
+                due[key] = now[0] - 1000
+    assert len(due) == 200
+    # each one due for its rebuild between 80% and 100% of 270 s, spread over that time
+    assert min(due.values()) >= 0.8 * 270 and max(due.values()) <= 270 + 1
+    assert max(due.values()) - min(due.values()) > 30
+    assert max(sum(1 for age in due.values() if int(age) == second) for second in range(300)) < 20
+
+
+def test_an_answer_is_never_kept_past_its_age_whatever_its_spread(monkeypatch):
+    import portalkit.answer_cache as answer_cache
+
+    now = [1000.0]
+    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+    answers = AnswerCache(max_bytes=100_000, max_age_s=300, spread=0.2)
+    for key in range(100):
+        answers.put(key, b"answer")
+    now[0] += 0.8 * 300 - 1
+    assert all(answers.get(key) == b"answer" for key in range(100))
+    now[0] += 0.2 * 300 + 1.5
+    assert all(answers.get(key) is None for key in range(100))
+    assert answers.size == 0
+    with pytest.raises(ValueError):
+        AnswerCache(max_bytes=1000, spread=1.0)
+
+
+def test_article_answers_are_rebuilt_before_their_age_and_spread(answers):
+    from articles.app import ARTICLE_REFRESH_S, ARTICLE_SPREAD
+
+    assert answers.refresh_after_s == ARTICLE_REFRESH_S < answers.max_age_s
+    assert answers.spread == ARTICLE_SPREAD > 0
+
+
 def test_no_budget_keeps_nothing(client, make_article, app, orm_loads, monkeypatch):
     monkeypatch.setitem(app.extensions, extensions.article_answers.key, AnswerCache(max_bytes=0))
     article = make_article()

@@ -4,6 +4,7 @@ reader while the others are still answered from it."""
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -24,18 +25,33 @@ class AnswerCache:
     by every thread that asks in the moment it expired, each holding the worker's GIL
     for the whole build (BENCHMARKS.md: the search's p99). A rebuild that puts nothing
     (an error) leaves the old answer to its age.
+
+    With ``spread`` (0 to 1), each answer's two ages are shortened by a share of them
+    drawn at random when it is put, up to ``spread``: answers built together (a start,
+    a burst of readers) then come due over a while, not all in the same second, each
+    rebuild holding the worker's GIL.
     """
 
     def __init__(
-        self, max_bytes: int, max_age_s: float = MAX_AGE_S, refresh_after_s: float | None = None
+        self,
+        max_bytes: int,
+        max_age_s: float = MAX_AGE_S,
+        refresh_after_s: float | None = None,
+        spread: float = 0.0,
     ) -> None:
         if refresh_after_s is not None and not 0 <= refresh_after_s < max_age_s:
             raise ValueError("refresh_after_s must be at least 0 and less than max_age_s")
+        if not 0 <= spread < 1:
+            raise ValueError("spread must be at least 0 and less than 1")
         self.max_bytes = max_bytes
         self.max_age_s = max_age_s
         self.refresh_after_s = refresh_after_s
-        # key -> (when it was put, body, headers, whether a reader is rebuilding it)
-        self._items: OrderedDict[Hashable, tuple[float, bytes, Headers, bool]] = OrderedDict()
+        self.spread = spread
+        # key -> (when it was put, its ages' scale, body, headers, whether a reader
+        # is rebuilding it)
+        self._items: OrderedDict[Hashable, tuple[float, float, bytes, Headers, bool]] = (
+            OrderedDict()
+        )
         self._size = 0
         self._lock = threading.Lock()
 
@@ -49,14 +65,15 @@ class AnswerCache:
             item = self._items.get(key)
             if item is None:
                 return None
-            age = time.monotonic() - item[0]
-            if age > self.max_age_s:
+            stored, scale, body, headers, rebuilding = item
+            age = time.monotonic() - stored
+            if age > self.max_age_s * scale:
                 del self._items[key]
-                self._size -= len(item[1])
+                self._size -= len(body)
                 return None
-            stored, body, headers, rebuilding = item
-            if not rebuilding and self.refresh_after_s is not None and age > self.refresh_after_s:
-                self._items[key] = (stored, body, headers, True)
+            refresh = self.refresh_after_s
+            if not rebuilding and refresh is not None and age > refresh * scale:
+                self._items[key] = (stored, scale, body, headers, True)
                 return None  # this reader rebuilds it; the others keep being answered
             self._items.move_to_end(key)
             return body, headers
@@ -67,11 +84,12 @@ class AnswerCache:
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self._size -= len(old[1])
-            self._items[key] = (time.monotonic(), body, headers, False)
+                self._size -= len(old[2])
+            scale = 1.0 - self.spread * random.random() if self.spread else 1.0
+            self._items[key] = (time.monotonic(), scale, body, headers, False)
             self._size += len(body)
             while self._size > self.max_bytes:
-                _, (_, dropped, _, _) = self._items.popitem(last=False)
+                _, (_, _, dropped, _, _) = self._items.popitem(last=False)
                 self._size -= len(dropped)
 
     def clear(self) -> None:
