@@ -21,6 +21,16 @@ def answers(app) -> AnswerCache:
 
 
 @pytest.fixture
+def clock(monkeypatch) -> list[float]:
+    """The answer cache's monotonic clock, set by the test: ``clock[0] += 5``."""
+    import portalkit.answer_cache as answer_cache
+
+    now = [1000.0]
+    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+    return now
+
+
+@pytest.fixture
 def orm_loads(monkeypatch) -> list[int]:
     """Ids of the articles a read had to load through the ORM (a cache miss)."""
     return note_calls(
@@ -125,11 +135,8 @@ def test_the_cache_keeps_within_its_byte_budget_and_forgets_the_least_used():
     assert answers.get((99, 1, None)) is None
 
 
-def test_an_entry_is_dropped_after_its_age(monkeypatch):
-    import portalkit.answer_cache as answer_cache
-
-    now = [1000.0]
-    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+def test_an_entry_is_dropped_after_its_age(clock):
+    now = clock
     answers = AnswerCache(max_bytes=1000, max_age_s=300)
     answers.put((1, 1, None), b"answer")
     now[0] += 299
@@ -139,11 +146,8 @@ def test_an_entry_is_dropped_after_its_age(monkeypatch):
     assert answers.size == 0
 
 
-def test_an_answer_due_for_refresh_is_rebuilt_by_one_reader_while_others_keep_it(monkeypatch):
-    import portalkit.answer_cache as answer_cache
-
-    now = [1000.0]
-    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+def test_an_answer_due_for_refresh_is_rebuilt_by_one_reader_while_others_keep_it(clock):
+    now = clock
     answers = AnswerCache(max_bytes=1000, max_age_s=10, refresh_after_s=8)
     answers.put("q", b"old", (("X-Total-Count", "1"),))
     now[0] += 7.9
@@ -172,11 +176,8 @@ def test_a_refresh_is_only_asked_for_before_the_age():
         AnswerCache(max_bytes=1000, max_age_s=10, refresh_after_s=-1)
 
 
-def test_answers_put_together_come_due_over_a_while_not_all_at_once(monkeypatch):
-    import portalkit.answer_cache as answer_cache
-
-    now = [1000.0]
-    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+def test_answers_put_together_come_due_over_a_while_not_all_at_once(clock):
+    now = clock
     answers = AnswerCache(max_bytes=100_000, max_age_s=300, refresh_after_s=270, spread=0.2)
     for key in range(200):  # a start, or a burst of readers: every answer built at once
         answers.put(key, b"answer")
@@ -193,11 +194,8 @@ def test_answers_put_together_come_due_over_a_while_not_all_at_once(monkeypatch)
     assert max(sum(1 for age in due.values() if int(age) == second) for second in range(300)) < 20
 
 
-def test_an_answer_is_never_kept_past_its_age_whatever_its_spread(monkeypatch):
-    import portalkit.answer_cache as answer_cache
-
-    now = [1000.0]
-    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+def test_an_answer_is_never_kept_past_its_age_whatever_its_spread(clock):
+    now = clock
     answers = AnswerCache(max_bytes=100_000, max_age_s=300, spread=0.2)
     for key in range(100):
         answers.put(key, b"answer")
@@ -259,12 +257,9 @@ def test_a_public_list_is_built_once_until_something_public_changes(
 
 
 def test_a_busy_public_list_is_rebuilt_once_before_it_expires(
-    app, client, make_article, list_queries, monkeypatch
+    app, client, make_article, list_queries, clock
 ):
-    import portalkit.answer_cache as answer_cache
-
-    now = [1000.0]
-    monkeypatch.setattr(answer_cache.time, "monotonic", lambda: now[0])
+    now = clock
     make_article(title="Đảm bảo an ninh trật tự dịp Tết")
     first = client.get("/v1/articles?q=an+ninh")
     cache = extensions.list_answers(app)

@@ -47,9 +47,9 @@ class AnswerCache:
         self.max_age_s = max_age_s
         self.refresh_after_s = refresh_after_s
         self.spread = spread
-        # key -> (when it was put, its ages' scale, body, headers, whether a reader
-        # is rebuilding it)
-        self._items: OrderedDict[Hashable, tuple[float, float, bytes, Headers, bool]] = (
+        # key -> (when it expires, when a reader is to rebuild it or None, body,
+        # headers, whether a reader is rebuilding it); times by time.monotonic()
+        self._items: OrderedDict[Hashable, tuple[float, float | None, bytes, Headers, bool]] = (
             OrderedDict()
         )
         self._size = 0
@@ -65,15 +65,14 @@ class AnswerCache:
             item = self._items.get(key)
             if item is None:
                 return None
-            stored, scale, body, headers, rebuilding = item
-            age = time.monotonic() - stored
-            if age > self.max_age_s * scale:
+            expires, refresh_at, body, headers, rebuilding = item
+            now = time.monotonic()
+            if now > expires:
                 del self._items[key]
                 self._size -= len(body)
                 return None
-            refresh = self.refresh_after_s
-            if not rebuilding and refresh is not None and age > refresh * scale:
-                self._items[key] = (stored, scale, body, headers, True)
+            if not rebuilding and refresh_at is not None and now > refresh_at:
+                self._items[key] = (expires, refresh_at, body, headers, True)
                 return None  # this reader rebuilds it; the others keep being answered
             self._items.move_to_end(key)
             return body, headers
@@ -85,8 +84,11 @@ class AnswerCache:
             old = self._items.pop(key, None)
             if old is not None:
                 self._size -= len(old[2])
+            now = time.monotonic()
             scale = 1.0 - self.spread * random.random() if self.spread else 1.0
-            self._items[key] = (time.monotonic(), scale, body, headers, False)
+            refresh = self.refresh_after_s
+            refresh_at = None if refresh is None else now + refresh * scale
+            self._items[key] = (now + self.max_age_s * scale, refresh_at, body, headers, False)
             self._size += len(body)
             while self._size > self.max_bytes:
                 _, (_, _, dropped, _, _) = self._items.popitem(last=False)
