@@ -25,8 +25,11 @@ setup: $(VENV)/.synced
 run: setup
 	$(VENV)/bin/python scripts/run.py
 
+# The suite runs on TEST_WORKERS pytest-xdist workers (0: in this process), each file's
+# tests on one worker (tests/conftest.py); most of its time is spent waiting on servers.
+TEST_WORKERS ?= 2
 test: setup
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from portalkit import ports
 from portalkit.ports import ephemeral_range, free_port
 
@@ -39,6 +41,34 @@ def test_the_range_is_read_from_the_kernel_and_defaults_to_linux_s(tmp_path):
 
     assert ephemeral_range(setting) == (40000, 50000)
     assert ephemeral_range(tmp_path / "missing") == ports.LINUX_EPHEMERAL
+
+
+def test_processes_side_by_side_pick_from_shares_that_do_not_meet(monkeypatch):
+    picked = {}
+    for index in range(3):
+        monkeypatch.setenv("PORTS_SLICE", f"{index}/3")
+        monkeypatch.setattr(ports, "_handed_out", set())
+        picked[index] = {free_port() for _ in range(100)}
+
+    assert not picked[0] & picked[1] and not picked[0] & picked[2]
+    assert not picked[1] & picked[2]
+    low, high = ephemeral_range()
+    for index, mine in picked.items():
+        # every 3rd candidate from the index-th of the range in use
+        start = ports.LOWEST if low - ports.LOWEST >= 65_535 - high else high + 1
+        assert {(port - start) % 3 for port in mine} == {index}
+
+
+@pytest.mark.parametrize("value", ["1", "2/2", "-1/2", "a/b", "1/0"])
+def test_a_slice_that_is_not_index_of_count_is_refused(monkeypatch, value):
+    monkeypatch.setenv("PORTS_SLICE", value)
+
+    with pytest.raises(ValueError, match="PORTS_SLICE"):
+        free_port()
+
+
+def test_without_a_slice_every_candidate_is_open():
+    assert ports.port_slice(None) == ports.port_slice("") == (0, 1)
 
 
 def _kernel_port() -> int:

@@ -43,6 +43,15 @@ def wait_for(stack: Stack, process: str, name: str, value: float, **labels: str)
     wait_until(lambda: figure(stack, process, name, **labels) == value, timeout=STARTUP_S)
 
 
+def wait_counted(stack: Stack, process: str, name: str, **labels: str) -> None:
+    """Until the process reports the figure above zero; failing, with what it wrote."""
+    try:
+        wait_until(lambda: figure(stack, process, name, **labels), timeout=STARTUP_S)
+    except AssertionError as missing:
+        wrote = stack.output(process)[-3000:]
+        raise AssertionError(f"{missing}\n{process} wrote:\n{wrote}") from None
+
+
 def test_an_outbox_without_a_relay_shows_its_backlog_until_the_relay_sends_it(
     tmp_path, redis_server
 ):
@@ -213,9 +222,7 @@ def test_the_celery_worker_and_beat_report_fetches_freshness_and_photo_jobs(tmp_
         stack.start("articles")
         stack.start("weather-worker", "weather-beat", "articles-worker", wait=False)
         fetches = "weather_worker_fetches_total"
-        wait_until(
-            lambda: figure(stack, "weather-worker", fetches, outcome="stored"), timeout=STARTUP_S
-        )
+        wait_counted(stack, "weather-worker", fetches, outcome="stored")
         upload = requests.post(
             stack.url("articles") + "/v1/media",
             files={"file": ("anh.jpg", plain_jpeg(640, 480), "image/jpeg")},
@@ -224,11 +231,8 @@ def test_the_celery_worker_and_beat_report_fetches_freshness_and_photo_jobs(tmp_
             timeout=30,
         )
         assert upload.status_code == 202, upload.text
-        wait_until(
-            lambda: figure(
-                stack, "articles-worker", "articles_media_jobs_total", job="render", outcome="ready"
-            ),
-            timeout=STARTUP_S,
+        wait_counted(
+            stack, "articles-worker", "articles_media_jobs_total", job="render", outcome="ready"
         )
         worker = scrape(stack.metrics_url("weather-worker"))
         beat = scrape(stack.metrics_url("weather-beat"))
