@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from portalkit.ports import SLICE_SETTING
 from support.servers import RedisServer
 
 # Under CI a missing dependency fails its test, and any skip fails the run.
@@ -50,9 +51,8 @@ def pytest_configure(config):
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... in a worker
     if worker:
         # Each worker, and every server it starts, picks ports from its own share.
-        os.environ["PORTS_SLICE"] = f"{worker.removeprefix('gw')}/" + os.environ.get(
-            "PYTEST_XDIST_WORKER_COUNT", "1"
-        )
+        count = os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")
+        os.environ[SLICE_SETTING] = f"{worker.removeprefix('gw')}/{count}"
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)

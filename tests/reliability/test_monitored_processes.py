@@ -40,13 +40,18 @@ def figure(stack: Stack, process: str, name: str, **labels: str) -> float | None
 
 
 def wait_for(stack: Stack, process: str, name: str, value: float, **labels: str) -> None:
-    wait_until(lambda: figure(stack, process, name, **labels) == value, timeout=STARTUP_S)
+    _wait_reported(stack, process, lambda: figure(stack, process, name, **labels) == value)
 
 
 def wait_counted(stack: Stack, process: str, name: str, **labels: str) -> None:
-    """Until the process reports the figure above zero; failing, with what it wrote."""
+    """Until the process reports the figure above zero."""
+    _wait_reported(stack, process, lambda: figure(stack, process, name, **labels))
+
+
+def _wait_reported(stack: Stack, process: str, check) -> None:
+    """Until ``check`` holds; failing, with what the process wrote."""
     try:
-        wait_until(lambda: figure(stack, process, name, **labels), timeout=STARTUP_S)
+        wait_until(check, timeout=STARTUP_S)
     except AssertionError as missing:
         wrote = stack.output(process)[-3000:]
         raise AssertionError(f"{missing}\n{process} wrote:\n{wrote}") from None
