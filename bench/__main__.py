@@ -97,9 +97,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def server_settings() -> dict[str, object]:
+def server_settings(stack: Stack) -> dict[str, object]:
+    """Workers and threads of every server: the defaults, and each app served otherwise
+    (its own shape, ``portalkit.serve.service_shape``)."""
     settings = ServerSettings.from_env()
-    return {"workers": settings.workers, "threads": settings.threads}
+    default = {"workers": settings.workers, "threads": settings.threads}
+    shapes = {}
+    for (_kind, name), server in stack.servers.items():
+        shape = {"workers": server.settings.workers, "threads": server.settings.threads}
+        if shape != default:
+            shapes[name] = shape
+    return {**default, "apps": shapes}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
             memory.setdefault(kind, {})[name] = server.memory().as_dict()
         about["loadavg_at_end"] = machine.load_average()
         about["elapsed_s"] = round(time.monotonic() - started, 1)
-        doc = report.document(measured, baseline_runs, memory, about, options, server_settings())
+        doc = report.document(
+            measured, baseline_runs, memory, about, options, server_settings(stack)
+        )
         ok = True
     finally:
         stack.stop()

@@ -22,6 +22,7 @@ import redis
 import requests
 
 from portalkit.ports import free_port
+from portalkit.serve import ServerSettings, service_shape
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -137,7 +138,9 @@ class Server(OwnedProcess):
     """One HTTP server of the stack, started the production way by its ``kind``.
 
     ``gunicorn`` and ``granian`` take the same settings from the environment
-    (``WEB_CONCURRENCY`` workers, ``HTTP_THREADS`` threads each: portalkit.serve).
+    (``WEB_CONCURRENCY`` workers, ``HTTP_THREADS`` threads each: portalkit.serve), and
+    where it sets none, the app's own (its package's ``HTTP_SERVER_SHAPE``) or the
+    defaults.
     """
 
     def __init__(
@@ -156,7 +159,8 @@ class Server(OwnedProcess):
             private[variable] = str(path)
         env = {**env, **private, "HTTP_SERVER": kind}
         super().__init__(label, server_command(kind, app, self.port), log_dir, env)
-        self.workers_expected = int(env.get("WEB_CONCURRENCY", "2"))
+        self.settings = ServerSettings.from_env(env, service_shape(app))
+        self.workers_expected = self.settings.workers
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 90.0) -> None:
         def answers() -> bool:

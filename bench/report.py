@@ -267,7 +267,12 @@ def markdown(doc: dict) -> str:
         f"Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB; "
         f"load average at start {' / '.join(map(str, m['loadavg_at_start']))}; "
         f"{m['redis'].split(' sha=')[0]}; {m['wrk'].split(' [')[0]}; Python {m['python']}.",
-        f"Servers: {', '.join(kinds)}, each {g['workers']} workers x {g['threads']} threads. "
+        f"Servers: {', '.join(kinds)}, each {g['workers']} workers x {g['threads']} threads"
+        + "".join(
+            f"; {name} {shape['workers']} x {shape['threads']} (its own shape)"
+            for name, shape in sorted(g.get("apps", {}).items())
+        )
+        + ". "
         f"wrk: {o['threads']} threads, {o['connections']} connections "
         f"({o['batch_connections']} for the batch), {o['duration_s']:g} s per run "
         f"after {o['warmup_s']:g} s of warm-up, "

@@ -2,9 +2,10 @@
 
 Every app is served once by each server kind measured (gunicorn, granian), each by the
 command line the Procfile and the Dockerfile use for it, with the environment passed
-through (so ``WEB_CONCURRENCY``/``HTTP_THREADS`` apply alike to services and
-baselines) and, as in docker-compose.yml, ``PROMETHEUS_MULTIPROC_DIR`` set so /metrics
-merges the workers. The web served by one kind calls the APIs served by the same kind.
+through (so ``WEB_CONCURRENCY``/``HTTP_THREADS``, where set, apply alike to services
+and baselines; unset, each app has its own shape or the defaults, as deployed) and, as
+in docker-compose.yml, ``PROMETHEUS_MULTIPROC_DIR`` set so /metrics merges the workers.
+The web served by one kind calls the APIs served by the same kind.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 from bench.wrk import REALTIME, Load, realtime_allowed, wrk_args, wrk_priority
+from portalkit.serve import ServerSettings, service_shape
 from support.servers import ROOT
 
 
@@ -55,6 +56,18 @@ def test_harness_measures_a_scenario_beside_both_baselines_under_both_servers(tm
     assert ("at real-time priority" in text) is realtime_allowed()
     assert "| granian |" in text
     assert "Every round" in text
+    # Every app is served as deployed: the counter by its own shape (more workers of
+    # fewer threads), the floors by the defaults; the report names the exception.
+    default = ServerSettings.from_env()
+    counter = ServerSettings.from_env(shape=service_shape("counter.app:create_app()"))
+    shape = {"workers": counter.workers, "threads": counter.threads}
+    assert doc["settings"]["workers"] == default.workers
+    if shape != {"workers": default.workers, "threads": default.threads}:
+        assert doc["settings"]["apps"] == {"counter": shape}
+        assert f"counter {counter.workers} x {counter.threads} (its own shape)" in text
+    for kind in doc["kinds"]:
+        views = doc["scenarios"][kind]["counter-views"]
+        assert len(views["peak_rss_mib"]["workers_mib"]) == counter.workers
 
 
 def test_the_in_process_figures_cover_every_app_it_names():

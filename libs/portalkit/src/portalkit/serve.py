@@ -37,6 +37,11 @@ GRANIAN_READ_BUFFER = 8192
 with 431, as gunicorn refuses a header line over 8190 bytes."""
 
 
+SHAPE = "HTTP_SERVER_SHAPE"
+"""What a service's package may name, in its ``__init__``, to be served by its own number of
+workers and threads: ``{"workers": 3, "threads": 3}`` (:func:`service_shape`)."""
+SHAPE_FIELDS = ("workers", "threads")
+
 APP_TARGET = "PORTALKIT_APP"
 """Where the server's process leaves the app's target for granian's workers to load."""
 
@@ -50,6 +55,33 @@ def load_app(target: str) -> Any:
     app = found() if name.endswith("()") else found
     freeze_startup()
     return app
+
+
+def service_shape(target: str) -> dict[str, int]:
+    """The workers and threads the package of ``target`` asks to be served with (its
+    ``HTTP_SERVER_SHAPE``), or an empty dict: portalkit's defaults then apply.
+
+    Only the package's ``__init__`` is imported here, not the app. What it asks for
+    replaces the defaults of :class:`ServerSettings`, never a setting of the
+    environment: ``WEB_CONCURRENCY`` and ``HTTP_THREADS``, where set, apply to every
+    service alike. A service asks for its own shape when its requests spend their time
+    differently from the others' (the counter's view waits on Redis; BENCHMARKS.md).
+    """
+    package = target.partition(":")[0].partition(".")[0]
+    name = f"{package}.{SHAPE}"
+    try:
+        module = importlib.import_module(package)
+    except ImportError as exc:
+        raise ConfigError(name, None, f"cannot import {package} ({exc})") from exc
+    shape = getattr(module, SHAPE, None) or {}
+    if not isinstance(shape, Mapping):
+        raise ConfigError(name, repr(shape), "expected a mapping of workers and threads")
+    for field, value in shape.items():
+        if field not in SHAPE_FIELDS:
+            raise ConfigError(name, repr(dict(shape)), f"unknown {field!r} (workers, threads)")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(name, repr(dict(shape)), f"{field} must be a whole number >= 1")
+    return dict(shape)
 
 
 def served_app() -> Any:
@@ -125,11 +157,18 @@ class ServerSettings:
     log_level: str = "INFO"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, shape: Mapping[str, int] | None = None
+    ) -> ServerSettings:
+        """The settings of the environment; where it sets no number of workers or
+        threads, those of ``shape`` (a service's own: :func:`service_shape`), else the
+        defaults."""
+        workers = (shape or {}).get("workers", cls.workers)
+        threads = (shape or {}).get("threads", cls.threads)
         return cls(
             server=env("HTTP_SERVER", cls.server, server_name, environ),
-            workers=env("WEB_CONCURRENCY", str(cls.workers), integer(1, 256), environ),
-            threads=env("HTTP_THREADS", str(cls.threads), integer(1, 1024), environ),
+            workers=env("WEB_CONCURRENCY", str(workers), integer(1, 256), environ),
+            threads=env("HTTP_THREADS", str(threads), integer(1, 1024), environ),
             read_timeout_s=env(
                 "HTTP_READ_TIMEOUT_S", str(cls.read_timeout_s), number(0.001), environ
             ),
@@ -171,6 +210,10 @@ def gunicorn_options(settings: ServerSettings, bind: str) -> dict[str, Any]:
 
 
 def serve_gunicorn(target: str, bind: str, settings: ServerSettings) -> None:
+    # gunicorn reads WEB_CONCURRENCY itself as it is imported, and fails on an empty
+    # one, which portalkit takes as unset (settings has the number already).
+    if not os.environ.get("WEB_CONCURRENCY", "x").strip():
+        del os.environ["WEB_CONCURRENCY"]
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):
@@ -277,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("target", help='the WSGI app, e.g. "counter.app:create_app()"')
     args = parser.parse_args(argv)
     try:
-        settings = ServerSettings.from_env()
+        settings = ServerSettings.from_env(shape=service_shape(args.target))
     except ConfigError as exc:
         sys.stderr.write(f"configuration error: {exc}\n")
         raise SystemExit(2) from None
