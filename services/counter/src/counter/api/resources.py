@@ -55,8 +55,8 @@ def _count_view(body: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/views")
 class Views(MethodView):
     def dispatch_request(self, **kwargs: Any) -> Any:
-        # A plain view is answered before Flask (counter.api.view_lane); one that met a
-        # fault there comes here to be answered by the app's error handlers.
+        # A plain view or count is answered before Flask (counter.api.view_lane); one
+        # that met a fault there comes here to be answered by the app's error handlers.
         fault = request.environ.pop(FAULT_KEY, None)
         if fault is not None:
             raise fault

@@ -1,25 +1,34 @@
-"""``POST /v1/views`` in WSGI, in front of Flask: the portal's busiest route, lean.
+"""``POST /v1/views`` and ``GET /v1/views?ids=`` in WSGI, in front of Flask: the portal's
+two busiest counter routes, lean.
 
-Every article page a reader opens sends one view. Answered by Flask, most of a view's
-Python time was Flask's own (the request context, URL matching, the hooks, the response
-object; ``make bench`` and py-spy in BENCHMARKS.md). This lane answers a plain view
-(``Content-Type: application/json``, a length within the limit, a body the plain
-rules accept: what the web's beacon sends) with the same conventions as every route:
-the request id kept or made, echoed and set for logs; the request counted and timed in
-``http_requests_total`` and the latency histogram as ``/v1/views``; ``counter_views_total``
-by result; the same JSON answer, byte for byte; ``Vary: Origin`` when CORS is on.
+Every article page a reader opens sends one view, and every list of articles the web
+shows asks for the counts of its articles. Answered by Flask, most of such a request's
+Python time was Flask's own (the request context, URL matching, the hooks, the
+arguments and response schemas, the response object; ``make bench`` and py-spy in
+BENCHMARKS.md). This lane answers a plain view (``Content-Type: application/json``, a
+length within the limit, a body the plain rules accept: what the web's beacon sends)
+and a plain count (``ids=`` and up to ``MAX_IDS`` ids written plainly, with no
+condition (``If-None-Match``, ...), from an API not open to browsers (no
+``CORS_ORIGINS``): what the web asks) with the same
+conventions as every route: the request id kept or made, echoed and set for logs; the
+request counted and timed in ``http_requests_total`` and the latency histogram as
+``/v1/views``; ``counter_views_total`` by result; the same JSON answer, byte for byte,
+with the ETag the conditional-read hook would give a count; ``Vary: Origin`` when CORS is on.
 
-Everything else goes on to Flask unchanged: another method or path, another body (the
-schema gives its errors), and any fault while counting. A fault is handed on with the
-request (the body, its id and clock) and raised again inside Flask, so its answer
-(429 with ``Retry-After``, 503 when Redis is down) comes from the app's one set of error
-handlers, and nothing is counted twice. Tests hold both paths to the same answers.
+Everything else goes on to Flask unchanged: another method or path, another body or
+query (the schema gives its errors), a conditional read, the reads of an API open to
+browsers (flask-cors answers them), and any fault
+while counting or reading. A fault is handed on with the request (the body, its id and
+clock) and raised again inside Flask, so its answer (429 with ``Retry-After``, 503 when
+Redis is down) comes from the app's one set of error handlers, and nothing is counted
+twice. Tests hold both paths to the same answers.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -27,10 +36,19 @@ from typing import Any
 from flask import Flask
 from prometheus_client import Counter
 
-from counter.api.view_fields import VIEW, load_plain
+from counter.api.schemas import MAX_IDS
+from counter.api.view_fields import MAX_ARTICLE_ID, VIEW, load_plain
 from counter.counting import Outcome, View, ViewCounter
 from counter.visitors import client_address
-from portalkit.http import REQUEST_ID_KEY, STARTED_KEY, count_request, json_bytes, request_id
+from portalkit.etags import carries_condition
+from portalkit.http import (
+    REQUEST_ID_KEY,
+    STARTED_KEY,
+    body_etag,
+    count_request,
+    json_bytes,
+    request_id,
+)
 from portalkit.logging import request_id_var
 from portalkit.metrics import Metrics
 
@@ -40,6 +58,9 @@ FAULT_KEY = "counter.view_fault"
 
 StartResponse = Callable[..., Any]
 
+_PLAIN_IDS = re.compile(r"ids=([1-9][0-9]{0,15}(?:,[1-9][0-9]{0,15})*)")
+"""A query of ids written plainly: digits without a leading zero, commas, nothing else."""
+
 
 def plain_view(data: bytes) -> dict[str, Any] | None:
     """A view body loaded by the plain rules, or None: the schema then decides."""
@@ -48,6 +69,26 @@ def plain_view(data: bytes) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return load_plain(VIEW, item)
+
+
+def plain_ids(query: str) -> list[int] | None:
+    """The article ids of a counts query written plainly, or None: the schema then
+    decides (its errors, and anything it reads that these rules do not)."""
+    match = _PLAIN_IDS.fullmatch(query)
+    if match is None:
+        return None
+    ids = [int(text) for text in match.group(1).split(",")]
+    if len(ids) > MAX_IDS or max(ids) > MAX_ARTICLE_ID:
+        return None
+    return ids
+
+
+def counts_answer(app: Flask, counts: Mapping[int, int]) -> tuple[bytes, str]:
+    """The counts' JSON answer as Flask writes it (``CountsSchema``), and the ETag the
+    conditional-read hook gives it (``portalkit.etags``: a hash of its bytes)."""
+    data = {"counts": {str(article_id): views for article_id, views in counts.items()}}
+    answer = json_bytes(data, app)
+    return answer, body_etag(answer)
 
 
 def count_view(service: ViewCounter, environ: dict[str, Any], body: dict[str, Any]) -> Outcome:
@@ -103,7 +144,12 @@ class ViewLane:
         self.cors = bool(app.config.get("CORS_ORIGINS"))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
+        if environ.get("PATH_INFO") != PATH:
+            return self.flask(environ, start_response)
+        method = environ.get("REQUEST_METHOD")
+        if method == "GET":
+            return self._counts(environ, start_response)
+        if method != "POST":
             return self.flask(environ, start_response)
         environ[STARTED_KEY] = time.perf_counter()
         data = self._read(environ)
@@ -128,6 +174,34 @@ class ViewLane:
         ]
         if self.cors:
             headers.append(("Vary", "Origin"))
+        count_request(self.metrics, environ, PATH, 200)
+        start_response("200 OK", headers)
+        return [answer]
+
+    def _counts(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """``GET /v1/views?ids=``: a plain query answered here, any other by Flask."""
+        ids = plain_ids(environ.get("QUERY_STRING", ""))
+        # flask-cors answers every read of an API open to browsers (with or without an
+        # Origin), so such an API's counts are left to it.
+        if ids is None or carries_condition(environ) or self.cors:
+            return self.flask(environ, start_response)
+        environ[STARTED_KEY] = time.perf_counter()
+        rid = environ[REQUEST_ID_KEY] = request_id(environ)
+        token = request_id_var.set(rid)
+        try:
+            counts = self.service.counts(ids)
+        except Exception as exc:  # answered by the app's error handlers
+            environ[FAULT_KEY] = exc
+            return self.flask(environ, start_response)
+        finally:
+            request_id_var.reset(token)
+        answer, etag = counts_answer(self.app, counts)
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(answer))),
+            ("ETag", etag),
+            ("X-Request-ID", rid),
+        ]
         count_request(self.metrics, environ, PATH, 200)
         start_response("200 OK", headers)
         return [answer]
