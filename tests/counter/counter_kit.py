@@ -78,3 +78,17 @@ def view(client, article_id, visitor_id=None, ua=BROWSER, forwarded_for=None, **
 
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def requests_reaching_flask(client, key: str) -> list[str]:
+    """Spy on the requests the view lane of ``client``'s app hands on to Flask: the list
+    fills with each one's ``environ[key]``."""
+    lane = client.application.wsgi_app
+    flask, reached = lane.flask, []
+
+    def spy(environ, start_response):
+        reached.append(environ[key])
+        return flask(environ, start_response)
+
+    lane.flask = spy
+    return reached

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import redis
-from counter_kit import view
+from counter_kit import requests_reaching_flask, view
 
 from counter.api import view_lane
 
@@ -113,14 +113,7 @@ def test_the_lane_and_flask_give_the_same_answers_and_metrics(
 def test_the_lane_answers_plain_counts_without_flask(client, articles):
     """A plain counts query never reaches Flask; one the plain rules leave does."""
     articles.publish(42)
-    lane = client.application.wsgi_app
-    flask, reached = lane.flask, []
-
-    def spy(environ, start_response):
-        reached.append(environ["QUERY_STRING"])
-        return flask(environ, start_response)
-
-    lane.flask = spy
+    reached = requests_reaching_flask(client, "QUERY_STRING")
     plain = client.get("/v1/views?ids=42,43")
     schema = client.get("/v1/views?ids=042")
     etag = plain.headers["ETag"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from counter_kit import BROWSER
+from counter_kit import BROWSER, requests_reaching_flask
 
 from counter.api import view_lane
 
@@ -95,14 +95,7 @@ def test_the_lane_and_flask_give_the_same_answers_and_metrics(
 def test_the_lane_answers_plain_views_without_flask(client, articles):
     """A plain view never reaches Flask; a body the plain rules refuse does."""
     articles.publish(7)
-    lane = client.application.wsgi_app
-    flask, reached = lane.flask, []
-
-    def spy(environ, start_response):
-        reached.append(environ["PATH_INFO"])
-        return flask(environ, start_response)
-
-    lane.flask = spy
+    reached = requests_reaching_flask(client, "PATH_INFO")
     plain = client.post("/v1/views", json={"article_id": 7}, headers={"User-Agent": BROWSER})
     schema = client.post("/v1/views", json={"article_id": "7"}, headers={"User-Agent": BROWSER})
 
