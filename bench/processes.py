@@ -160,14 +160,13 @@ class Server(OwnedProcess):
         env = {**env, **private, "HTTP_SERVER": kind}
         super().__init__(label, server_command(kind, app, self.port), log_dir, env)
         self.settings = ServerSettings.from_env(env, service_shape(app))
-        self.workers_expected = self.settings.workers
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 90.0) -> None:
         def answers() -> bool:
             if not self.alive():
                 raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
             ready = requests.get(self.url + path, timeout=2).status_code == 200
-            return ready and len(self.workers()) >= self.workers_expected
+            return ready and len(self.workers()) >= self.settings.workers
 
         wait_for(answers, f"{self.name} ({self.url})", timeout=timeout)
 

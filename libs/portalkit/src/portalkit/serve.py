@@ -163,8 +163,9 @@ class ServerSettings:
         """The settings of the environment; where it sets no number of workers or
         threads, those of ``shape`` (a service's own: :func:`service_shape`), else the
         defaults."""
-        workers = (shape or {}).get("workers", cls.workers)
-        threads = (shape or {}).get("threads", cls.threads)
+        shape = shape or {}
+        workers = shape.get("workers", cls.workers)
+        threads = shape.get("threads", cls.threads)
         return cls(
             server=env("HTTP_SERVER", cls.server, server_name, environ),
             workers=env("WEB_CONCURRENCY", str(workers), integer(1, 256), environ),
@@ -212,8 +213,8 @@ def gunicorn_options(settings: ServerSettings, bind: str) -> dict[str, Any]:
 def serve_gunicorn(target: str, bind: str, settings: ServerSettings) -> None:
     # gunicorn reads WEB_CONCURRENCY itself as it is imported, and fails on an empty
     # one, which portalkit takes as unset (settings has the number already).
-    if not os.environ.get("WEB_CONCURRENCY", "x").strip():
-        del os.environ["WEB_CONCURRENCY"]
+    if os.environ.get("WEB_CONCURRENCY", "").strip() == "":
+        os.environ.pop("WEB_CONCURRENCY", None)
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):

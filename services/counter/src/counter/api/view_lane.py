@@ -31,7 +31,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask
 from prometheus_client import Counter
@@ -57,6 +57,8 @@ FAULT_KEY = "counter.view_fault"
 """Where a fault met while counting waits for Flask to raise it again."""
 
 StartResponse = Callable[..., Any]
+Headers = list[tuple[str, str]]
+T = TypeVar("T")
 
 _PLAIN_IDS = re.compile(r"ids=([1-9][0-9]{0,15}(?:,[1-9][0-9]{0,15})*)")
 """A query of ids written plainly: digits without a leading zero, commas, nothing else."""
@@ -81,14 +83,6 @@ def plain_ids(query: str) -> list[int] | None:
     if len(ids) > MAX_IDS or max(ids) > MAX_ARTICLE_ID:
         return None
     return ids
-
-
-def counts_answer(app: Flask, counts: Mapping[int, int]) -> tuple[bytes, str]:
-    """The counts' JSON answer as Flask writes it (``CountsSchema``), and the ETag the
-    conditional-read hook gives it (``portalkit.etags``: a hash of its bytes)."""
-    data = {"counts": {str(article_id): views for article_id, views in counts.items()}}
-    answer = json_bytes(data, app)
-    return answer, body_etag(answer)
 
 
 def count_view(service: ViewCounter, environ: dict[str, Any], body: dict[str, Any]) -> Outcome:
@@ -156,27 +150,16 @@ class ViewLane:
         body = None if data is None else plain_view(data)
         if body is None:
             return self.flask(environ, start_response)
-        rid = environ[REQUEST_ID_KEY] = request_id(environ)
-        token = request_id_var.set(rid)
-        try:
-            outcome = count_view(self.service, environ, body)
-        except Exception as exc:  # answered by the app's error handlers
-            environ[FAULT_KEY] = exc
-            return self.flask(environ, start_response)
-        finally:
-            request_id_var.reset(token)
+        return self._answer(
+            environ,
+            start_response,
+            lambda: count_view(self.service, environ, body),
+            self._view_answer,
+        )
+
+    def _view_answer(self, outcome: Outcome) -> tuple[bytes, Headers]:
         count_outcome(self.metrics, self.views_metric, outcome)
-        answer = json_bytes(answer_of(outcome), self.app)
-        headers = [
-            ("Content-Type", "application/json"),
-            ("Content-Length", str(len(answer))),
-            ("X-Request-ID", rid),
-        ]
-        if self.cors:
-            headers.append(("Vary", "Origin"))
-        count_request(self.metrics, environ, PATH, 200)
-        start_response("200 OK", headers)
-        return [answer]
+        return json_bytes(answer_of(outcome), self.app), []
 
     def _counts(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """``GET /v1/views?ids=``: a plain query answered here, any other by Flask."""
@@ -186,22 +169,46 @@ class ViewLane:
         if ids is None or carries_condition(environ) or self.cors:
             return self.flask(environ, start_response)
         environ[STARTED_KEY] = time.perf_counter()
+        return self._answer(
+            environ, start_response, lambda: self.service.counts(ids), self._counts_answer
+        )
+
+    def _counts_answer(self, counts: Mapping[int, int]) -> tuple[bytes, Headers]:
+        """The counts' JSON answer as Flask writes it (``CountsSchema``), with the ETag the
+        conditional-read hook gives it (``portalkit.etags``: a hash of its bytes)."""
+        data = {"counts": {str(article_id): views for article_id, views in counts.items()}}
+        answer = json_bytes(data, self.app)
+        return answer, [("ETag", body_etag(answer))]
+
+    def _answer(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        work: Callable[[], T],
+        reply: Callable[[T], tuple[bytes, Headers]],
+    ) -> Iterable[bytes]:
+        """Run ``work`` (what Redis is asked) under the request's id, kept or made; a
+        fault goes on to Flask with the request, to be raised again there. Otherwise
+        answer 200 with the JSON bytes and headers ``reply`` makes of what it gave, the
+        request's id, and the request counted and timed as every route's is."""
         rid = environ[REQUEST_ID_KEY] = request_id(environ)
         token = request_id_var.set(rid)
         try:
-            counts = self.service.counts(ids)
+            done = work()
         except Exception as exc:  # answered by the app's error handlers
             environ[FAULT_KEY] = exc
             return self.flask(environ, start_response)
         finally:
             request_id_var.reset(token)
-        answer, etag = counts_answer(self.app, counts)
+        answer, extra = reply(done)
         headers = [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(answer))),
-            ("ETag", etag),
+            *extra,
             ("X-Request-ID", rid),
         ]
+        if self.cors:
+            headers.append(("Vary", "Origin"))
         count_request(self.metrics, environ, PATH, 200)
         start_response("200 OK", headers)
         return [answer]
